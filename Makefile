@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine with Python 3 and make:
+#   make demo   -> own virtualenv, install, serve the demo API on 127.0.0.1:6543
+#   make test   -> own virtualenv, install, lint + type check + whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade 'pip>=25.1'
+	$(BIN)/python -m pip install -q -e . --group dev
+	touch $@
+
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install -q --group benchmark
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/pserve demo/development.ini
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+unit: $(BIN)/.installed
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage report
+
+test: lint typecheck unit
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache
