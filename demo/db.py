@@ -1,0 +1,93 @@
+"""SQLite persistence: schema creation and one connection per request.
+
+The connection is opened the first time a view asks for it and is tied to
+the request's lifetime with Pyramid's callbacks: a response callback
+commits (success) or rolls back (any error response), and a finished
+callback closes the connection in every case, including an exception that
+no exception view handled.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+
+from pyramid.request import Request
+from pyramid.response import Response
+
+#: ``request.environ`` key of the open connection.
+_CONNECTION_KEY = 'demo.db.connection'
+#: ``request.environ`` key set once the transaction has been ended.
+_DONE_KEY = 'demo.db.done'
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    tags TEXT NOT NULL DEFAULT '[]',
+    published INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    author TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_post_id ON comments (post_id);
+"""
+
+
+def connect(path: str) -> sqlite3.Connection:
+    """Open a connection to the database file ``path``."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    # NOTE: foreign keys are off by default in SQLite and the setting is
+    # per connection; the cascade from posts to comments needs it.
+    conn.execute('PRAGMA foreign_keys = ON')
+    return conn
+
+
+def initialize(path: str) -> None:
+    """Create the directory of ``path`` and the schema, if missing."""
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    with closing(connect(path)) as conn:
+        conn.executescript(SCHEMA)
+        conn.commit()
+
+
+def get_connection(request: Request) -> sqlite3.Connection:
+    """Return the request's connection, opening it on first use."""
+    conn: sqlite3.Connection | None = request.environ.get(_CONNECTION_KEY)
+    if conn is None:
+        conn = connect(request.registry.settings['demo.database'])
+        request.environ[_CONNECTION_KEY] = conn
+        request.add_response_callback(_end_transaction)
+        request.add_finished_callback(_close)
+    return conn
+
+
+def _end_transaction(request: Request, response: Response) -> None:
+    """Commit if the request succeeded, roll back otherwise."""
+    conn: sqlite3.Connection = request.environ[_CONNECTION_KEY]
+    request.environ[_DONE_KEY] = True
+    if request.exception is None and response.status_int < 400:
+        conn.commit()
+    else:
+        conn.rollback()
+
+
+def _close(request: Request) -> None:
+    """Close the connection; roll back if no response was produced."""
+    conn: sqlite3.Connection = request.environ.pop(_CONNECTION_KEY)
+    try:
+        # NOTE: response callbacks do not run when an exception escapes
+        # every exception view, so the transaction may still be open here.
+        if not request.environ.pop(_DONE_KEY, False):
+            conn.rollback()
+    finally:
+        conn.close()

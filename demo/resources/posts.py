@@ -1,0 +1,159 @@
+"""The posts resource, registered by ``config.scan()``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.request import Request
+
+from demo.db import get_connection
+from demo.resources import matched_id, now, parse_time
+from demo.schemas import ListPostsRequest, PostOut, PostPage, PostSchema
+from pyramid_restkit import operation, resource
+
+_SELECT_ONE = (
+    'SELECT id, title, body, tags, published, created_at'
+    ' FROM posts WHERE id = ?'
+)
+_SELECT_PAGE = (
+    'SELECT id, title, body, tags, published, created_at'
+    ' FROM posts ORDER BY id LIMIT ? OFFSET ?'
+)
+_UPDATE = (
+    'UPDATE posts SET title = ?, body = ?, tags = ?, published = ?'
+    ' WHERE id = ?'
+)
+
+
+def _post(row: sqlite3.Row) -> dict[str, Any]:
+    """Return the API form of a ``posts`` row."""
+    return {
+        'id': row['id'],
+        'title': row['title'],
+        'body': row['body'],
+        'tags': json.loads(row['tags']),
+        'published': bool(row['published']),
+        'created_at': parse_time(row['created_at']),
+    }
+
+
+@resource(
+    collection_path='/posts',
+    path='/posts/{id}',
+    schema=PostSchema,
+    response_schema=PostOut,
+    summary='Blog posts',
+    description='Create, list, read, replace, update and delete posts.',
+    tags=('posts',),
+)
+class Posts:
+    """Blog posts stored in SQLite."""
+
+    def __init__(self, request: Request, context: object = None) -> None:
+        self.request = request
+        self.context = context
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The request's database connection."""
+        return get_connection(self.request)
+
+    def _load(self, post_id: int) -> dict[str, Any]:
+        """Return the post ``post_id``; 404 if there is none."""
+        row = self.db.execute(_SELECT_ONE, (post_id,)).fetchone()
+        if row is None:
+            raise HTTPNotFound(f'There is no post {post_id}.')
+        return _post(row)
+
+    @operation(
+        schema=ListPostsRequest,
+        response_schema=PostPage,
+        summary='List posts, oldest first',
+    )
+    def collection_get(self) -> dict[str, Any]:
+        """Return one page of posts."""
+        query = self.request.validated['querystring']
+        limit, offset = query['limit'], query['offset']
+        rows = self.db.execute(_SELECT_PAGE, (limit, offset)).fetchall()
+        (total,) = self.db.execute('SELECT COUNT(*) FROM posts').fetchone()
+        return {
+            'items': [_post(row) for row in rows],
+            'total': total,
+            'limit': limit,
+            'offset': offset,
+        }
+
+    @operation(status=201, summary='Create a post')
+    def collection_post(self) -> dict[str, Any]:
+        """Create a post and point ``Location`` at it."""
+        data = self.request.validated
+        cursor = self.db.execute(
+            'INSERT INTO posts (title, body, tags, published, created_at)'
+            ' VALUES (?, ?, ?, ?, ?)',
+            (
+                data['title'],
+                data['body'],
+                json.dumps(list(data['tags'])),
+                data['published'],
+                now(),
+            ),
+        )
+        post_id = cursor.lastrowid
+        assert post_id is not None
+        self.request.response.location = self.request.route_url(
+            'posts.item', id=post_id
+        )
+        return self._load(post_id)
+
+    @operation(summary='Read a post')
+    def get(self) -> dict[str, Any]:
+        """Return the post."""
+        return self._load(matched_id(self.request, 'id'))
+
+    @operation(summary='Replace a post')
+    def put(self) -> dict[str, Any]:
+        """Replace every client-settable field of the post."""
+        post_id = matched_id(self.request, 'id')
+        data = self.request.validated
+        cursor = self.db.execute(
+            _UPDATE,
+            (
+                data['title'],
+                data['body'],
+                json.dumps(list(data['tags'])),
+                data['published'],
+                post_id,
+            ),
+        )
+        if cursor.rowcount == 0:
+            raise HTTPNotFound(f'There is no post {post_id}.')
+        return self._load(post_id)
+
+    @operation(summary='Update some fields of a post')
+    def patch(self) -> dict[str, Any]:
+        """Change only the fields present in the body."""
+        post_id = matched_id(self.request, 'id')
+        post = self._load(post_id)
+        post.update(self.request.validated)
+        self.db.execute(
+            _UPDATE,
+            (
+                post['title'],
+                post['body'],
+                json.dumps(list(post['tags'])),
+                post['published'],
+                post_id,
+            ),
+        )
+        return self._load(post_id)
+
+    @operation(summary='Delete a post and its comments')
+    def delete(self) -> None:
+        """Delete the post; its comments go with it."""
+        post_id = matched_id(self.request, 'id')
+        cursor = self.db.execute('DELETE FROM posts WHERE id = ?', (post_id,))
+        if cursor.rowcount == 0:
+            raise HTTPNotFound(f'There is no post {post_id}.')

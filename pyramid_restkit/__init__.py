@@ -1,0 +1,81 @@
+"""pyramid_restkit: REST resources for Pyramid.
+
+``config.include('pyramid_restkit')`` adds the ``add_resource`` and
+``add_media_type`` directives, the method override tween, the built-in
+media types and the problem details error views of restkit routes.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from pyramid.exceptions import PredicateMismatch
+from pyramid.httpexceptions import HTTPError
+from pyramid.tweens import MAIN
+
+from .config import add_media_type, add_resource, setup_registry
+from .decorators import operation, resource
+from .errors import ParseError, ValidationFailure
+from .formats.json import JSONRenderer, parse_json
+from .predicates import RestkitRoutePredicate
+from .schemas import RequestSchema
+from .tweens import ORIGINAL_METHOD
+from .views import (
+    http_error_view,
+    internal_error_view,
+    method_not_allowed_view,
+)
+
+try:
+    __version__ = version('pyramid_restkit')
+except PackageNotFoundError:  # pragma: no cover (not installed)
+    __version__ = '0+unknown'
+
+__all__ = [
+    'ParseError',
+    'RequestSchema',
+    'ValidationFailure',
+    'includeme',
+    'operation',
+    'original_method',
+    'resource',
+]
+
+
+def original_method(request: Any) -> str:
+    """The verb the client sent, before any method override."""
+    return str(request.environ.get(ORIGINAL_METHOD, request.method))
+
+
+def includeme(config: Any) -> None:
+    """Set up pyramid_restkit in a Pyramid configurator."""
+    config.add_directive('add_resource', add_resource, action_wrap=True)
+    config.add_directive('add_media_type', add_media_type, action_wrap=True)
+    setup_registry(config)
+    config.add_view_predicate('restkit_route', RestkitRoutePredicate)
+    config.add_tween(
+        'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN
+    )
+    config.add_media_type(
+        'json',
+        'application/json',
+        renderer=JSONRenderer(),
+        parser=parse_json,
+        suffixes=('.json',),
+        charsets=('utf-8',),
+        problem_type='application/problem+json',
+    )
+    # The kit's error views only apply on its own routes (restkit_route);
+    # the most specific context wins, so the 405 view is found before the
+    # generic one, and an application's forbidden or not-found view
+    # (a more specific context) before either.
+    config.add_exception_view(
+        method_not_allowed_view, context=PredicateMismatch, restkit_route=True
+    )
+    config.add_exception_view(
+        http_error_view, context=HTTPError, restkit_route=True
+    )
+    config.add_exception_view(
+        internal_error_view, context=Exception, restkit_route=True
+    )

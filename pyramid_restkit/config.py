@@ -1,0 +1,551 @@
+"""Configuration directives: the only module that calls ``config.action``.
+
+``config.add_resource`` validates its arguments at once, composes
+``add_route`` and ``add_view`` so Pyramid's tools (``proutes``, ``pviews``,
+the introspector) see ordinary routes and views, and registers actions
+whose discriminators make two resources with the same name or the same
+path pattern a ``ConfigurationConflictError`` naming both declarations.
+The expensive part (negotiators, prepared schemas, permissions) runs in
+the action, at commit, when every media type and setting is known.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pyramid.interfaces import PHASE1_CONFIG, PHASE2_CONFIG, IDefaultPermission
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from .decorators import OPERATION_ATTR
+from .errors import ResourceConfigurationError
+from .interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
+from .media import MediaType, MediaTypes, Parser, Renderer
+from .negotiation import Negotiator
+from .renderers import MediaRendererFactory
+from .schemas import Validator, as_schema, compile_output
+from .settings import Settings, parse_settings
+from .views import (
+    VERB_ORDER,
+    Operation,
+    RouteInfo,
+    View,
+    options_view,
+)
+
+COLLECTION_VERBS = {
+    'collection_get': 'GET',
+    'collection_post': 'POST',
+    'collection_put': 'PUT',
+    'collection_patch': 'PATCH',
+    'collection_delete': 'DELETE',
+}
+ITEM_VERBS = {
+    'get': 'GET',
+    'post': 'POST',
+    'put': 'PUT',
+    'patch': 'PATCH',
+    'delete': 'DELETE',
+}
+BODY_VERBS = frozenset({'POST', 'PUT', 'PATCH'})
+PERMISSION_VERBS = frozenset({'GET', 'POST', 'PUT', 'PATCH', 'DELETE'})
+
+#: Options a resource sets for all its operations.
+RESOURCE_OPTIONS = frozenset(
+    {
+        'schema',
+        'response_schema',
+        'permission',
+        'media_types',
+        'default_media_type',
+        'summary',
+        'description',
+        'tags',
+    }
+)
+#: Options of ``@operation``: the resource's plus two of its own.
+OPERATION_OPTIONS = RESOURCE_OPTIONS | {'status', 'media_type'}
+
+
+class RouteTable(dict[str, RouteInfo]):
+    """Route name -> :class:`RouteInfo` (the ``IRestkitRoutes`` utility)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.negotiators: dict[tuple[str, ...], Negotiator] = {}
+
+
+def check_options(options: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse option names a directive does not know."""
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ResourceConfigurationError(
+            f'unknown option(s) {", ".join(unknown)}; expected one of '
+            f'{", ".join(sorted(allowed))}'
+        )
+
+
+def _check_permission(permission: Any) -> Any:
+    if permission is None or isinstance(permission, str):
+        return permission
+    if isinstance(permission, Mapping):
+        normalized = {}
+        for verb, value in permission.items():
+            key = str(verb).upper()
+            if key not in PERMISSION_VERBS:
+                raise ResourceConfigurationError(
+                    f'permission names the verb {verb!r}; expected one of '
+                    f'{", ".join(sorted(PERMISSION_VERBS))}'
+                )
+            if not isinstance(value, str):
+                raise ResourceConfigurationError(
+                    f'the permission of {key} must be a string: {value!r}'
+                )
+            normalized[key] = value
+        return normalized
+    raise ResourceConfigurationError(
+        f'permission must be a string or a mapping of verbs, not '
+        f'{permission!r}'
+    )
+
+
+def _check_names(value: Any, what: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split()
+    names = tuple(value)
+    if not names or not all(isinstance(name, str) for name in names):
+        raise ResourceConfigurationError(
+            f'{what} must be a non-empty list of media type names: {value!r}'
+        )
+    return names
+
+
+def _check_operation(options: dict[str, Any], where: str) -> dict[str, Any]:
+    checked = dict(options)
+    for key in ('schema', 'response_schema'):
+        if key in checked:
+            checked[key] = as_schema(checked[key], f'{where}: {key}')
+    if 'permission' in checked:
+        checked['permission'] = _check_permission(checked['permission'])
+    if 'media_types' in checked:
+        checked['media_types'] = _check_names(
+            checked['media_types'], f'{where}: media_types'
+        )
+    status = checked.get('status')
+    if status is not None and (
+        not isinstance(status, int)
+        or isinstance(status, bool)
+        or not 200 <= status < 400
+    ):
+        raise ResourceConfigurationError(
+            f'{where}: status must be a 2xx or 3xx code, not {status!r}'
+        )
+    return checked
+
+
+def normalize_pattern(pattern: str) -> str:
+    """Reduce a route pattern to its shape: placeholder names dropped.
+
+    ``/posts/{id}`` and ``posts/{pk}`` are the same path to a client.
+    """
+    out = []
+    depth = 0
+    placeholder = ''
+    for char in pattern if pattern.startswith('/') else '/' + pattern:
+        if depth:
+            if char == '{':
+                depth += 1
+            elif char == '}':
+                depth -= 1
+                if not depth:
+                    _, colon, regex = placeholder.partition(':')
+                    out.append('{' + colon + regex + '}')
+                    continue
+            placeholder += char
+        elif char == '{':
+            depth = 1
+            placeholder = ''
+        else:
+            out.append(char)
+    return ''.join(out)
+
+
+def _takes_context(cls: type) -> bool:
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):  # pragma: no cover (C classes)
+        return True
+    try:
+        signature.bind(None, None)
+    except TypeError:
+        return False
+    return True
+
+
+def _allow(verbs: Iterable[str]) -> str:
+    present = set(verbs) | {'OPTIONS'}
+    if 'GET' in present:
+        present.add('HEAD')
+    return ', '.join(verb for verb in VERB_ORDER if verb in present)
+
+
+def _route_view(cls: type, route: RouteInfo) -> View:
+    operations = route.operations
+
+    def restkit_view(context: Any, request: Any) -> Any:
+        return operations[request.method](context, request)
+
+    # NOTE: pviews and tracebacks name the resource class, not this closure.
+    restkit_view.__module__ = cls.__module__
+    restkit_view.__qualname__ = restkit_view.__name__ = cls.__qualname__
+    restkit_view.__doc__ = cls.__doc__
+    return restkit_view
+
+
+def add_resource(
+    config: Any,
+    cls: type,
+    name: str | None = None,
+    collection_path: str | None = None,
+    path: str | None = None,
+    factory: Any = None,
+    **options: Any,
+) -> None:
+    """Register ``cls`` as a REST resource.
+
+    ``collection_path`` and ``path`` are route patterns (one may be
+    omitted); the class's ``collection_get``/``collection_post``/... methods
+    answer on the first, ``get``/``put``/``patch``/``delete``/``post`` on the
+    second.  Other keywords (``schema``, ``response_schema``,
+    ``permission``, ``media_types``, ``default_media_type``, ``summary``,
+    ``description``, ``tags``) apply to every operation unless its
+    ``@operation`` says otherwise.  Example::
+
+        config.add_resource(Posts, collection_path='/posts',
+                            path='/posts/{id}', schema=PostSchema)
+
+    .. versionadded:: 0.1
+    """
+    cls = config.maybe_dotted(cls)
+    if not inspect.isclass(cls):
+        raise ResourceConfigurationError(
+            f'add_resource needs a class, not {cls!r}'
+        )
+    check_options(options, RESOURCE_OPTIONS)
+    name = name if name is not None else cls.__name__.lower()
+    if not isinstance(name, str) or not name:
+        raise ResourceConfigurationError(
+            f'a resource name must be a non-empty string: {name!r}'
+        )
+    where = f'resource {name!r}'
+    if collection_path is None and path is None:
+        raise ResourceConfigurationError(
+            f'{where} needs a collection_path, a path, or both'
+        )
+    defaults = _check_operation(options, where)
+    routes = []
+    for suffix, pattern, verbs in (
+        ('collection', collection_path, COLLECTION_VERBS),
+        ('item', path, ITEM_VERBS),
+    ):
+        methods = {
+            attr: verb
+            for attr, verb in verbs.items()
+            if callable(getattr(cls, attr, None))
+        }
+        if pattern is None:
+            if methods:
+                raise ResourceConfigurationError(
+                    f'{where} defines {", ".join(sorted(methods))} but has '
+                    f'no {"collection_path" if suffix == "collection" else "path"}'
+                )
+            continue
+        if not isinstance(pattern, str):
+            raise ResourceConfigurationError(
+                f'{where}: a path must be a string, not {pattern!r}'
+            )
+        if not methods:
+            raise ResourceConfigurationError(
+                f'{where} has a {suffix} path {pattern!r} but no method '
+                f'for it (expected one of {", ".join(verbs)})'
+            )
+        operations = {}
+        for attr, verb in methods.items():
+            own = getattr(getattr(cls, attr), OPERATION_ATTR, {})
+            merged = {
+                key: value
+                for key, value in defaults.items()
+                if key != 'schema' or verb in BODY_VERBS
+            }
+            merged.update(_check_operation(own, f'{where}.{attr}'))
+            operations[attr] = (verb, merged)
+        routes.append((f'{name}.{suffix}', pattern, operations))
+
+    options_attr = {'collection': 'collection_options', 'item': 'options'}
+    intr = config.introspectable(
+        'restkit resources',
+        name,
+        f'{name} ({cls.__module__}.{cls.__qualname__})',
+        'restkit resource',
+    )
+    intr['name'] = name
+    intr['class'] = cls
+    intr['collection_path'] = collection_path
+    intr['path'] = path
+    intr['routes'] = {}
+    intr['operations'] = {}
+    infos = []
+    for route_name, pattern, operations in routes:
+        verbs = [verb for verb, _ in operations.values()]
+        allow = _allow(verbs)
+        route = RouteInfo(allow)
+        custom_options = options_attr[route_name.rsplit('.', 1)[1]]
+        if callable(getattr(cls, custom_options, None)):
+            operations[custom_options] = ('OPTIONS', {})
+        infos.append((route_name, route, operations))
+        config.add_route(route_name, pattern, factory=factory)
+        config.add_view(
+            _route_view(cls, route),
+            route_name=route_name,
+            request_method=tuple(v for v in allow.split(', ')),
+            permission=NO_PERMISSION_REQUIRED,
+        )
+        intr['routes'][route_name] = {'pattern': pattern, 'allow': allow}
+        intr['operations'].update(
+            {attr: dict(opts, verb=verb) for attr, (verb, opts) in operations.items()}
+        )
+        intr.relate('routes', route_name)
+
+    registry = config.registry
+    takes_context = _takes_context(cls)
+
+    def register() -> None:
+        settings: Settings = registry.getUtility(IRestkitSettings)
+        media_types: MediaTypes = registry.getUtility(IMediaTypes)
+        table: RouteTable = registry.getUtility(IRestkitRoutes)
+        default_permission = registry.queryUtility(IDefaultPermission)
+        for route_name, route, operations in infos:
+            for attr, (verb, opts) in operations.items():
+                route.operations[verb] = _operation(
+                    cls,
+                    attr,
+                    verb,
+                    opts,
+                    takes_context=takes_context,
+                    settings=settings,
+                    media_types=media_types,
+                    table=table,
+                    default_permission=default_permission,
+                    where=f'{where}.{attr}',
+                )
+            if 'GET' in route.operations:
+                route.operations['HEAD'] = route.operations['GET']
+            route.operations.setdefault('OPTIONS', options_view(route.allow))
+            table[route_name] = route
+
+    config.action(
+        ('restkit resources', name), register, introspectables=(intr,)
+    )
+    for pattern in (collection_path, path):
+        if pattern is not None:
+            config.action(('restkit paths', normalize_pattern(pattern)))
+
+
+def _operation(
+    cls: type,
+    attr: str,
+    verb: str,
+    opts: dict[str, Any],
+    *,
+    takes_context: bool,
+    settings: Settings,
+    media_types: MediaTypes,
+    table: RouteTable,
+    default_permission: str | None,
+    where: str,
+) -> Operation:
+    names = opts.get('media_types') or media_types.enabled
+    for media_name in names:
+        if media_name not in media_types.enabled:
+            raise ResourceConfigurationError(
+                f'{where}: media type {media_name!r} is not enabled '
+                f'(enabled: {", ".join(media_types.enabled)})'
+            )
+    renderable = [
+        media_types.by_name[n]
+        for n in names
+        if media_types.by_name[n].renderer is not None
+    ]
+    forced = None
+    negotiator = None
+    if opts.get('media_type') is not None:
+        forced = media_types.get(opts['media_type'])
+        if forced.renderer is None:
+            raise ResourceConfigurationError(
+                f'{where}: media type {forced.name!r} cannot render'
+            )
+    else:
+        default_name = opts.get('default_media_type') or media_types.default
+        if default_name not in [m.name for m in renderable]:
+            if 'default_media_type' in opts:
+                raise ResourceConfigurationError(
+                    f'{where}: default_media_type {default_name!r} is not '
+                    f'among its media types ({", ".join(names)})'
+                )
+            if not renderable:
+                raise ResourceConfigurationError(
+                    f'{where}: none of its media types can render'
+                )
+            default_name = renderable[0].name
+        key = (default_name, *(m.name for m in renderable))
+        negotiator = table.negotiators.get(key)
+        if negotiator is None:
+            negotiator = Negotiator(
+                renderable, media_types.by_name[default_name]
+            )
+            table.negotiators[key] = negotiator
+    schema = opts.get('schema')
+    validator = None
+    if schema is not None:
+        validator = Validator(
+            schema,
+            partial=verb == 'PATCH',
+            unknown=settings.unknown_fields,
+            status=settings.validation_status,
+        )
+    permission = opts.get('permission')
+    if isinstance(permission, Mapping):
+        permission = permission.get(verb)
+    if permission is None and verb != 'OPTIONS':
+        permission = default_permission
+    if permission == NO_PERMISSION_REQUIRED:
+        permission = None
+    response_schema = opts.get('response_schema')
+    return Operation(
+        cls=cls,
+        attr=attr,
+        takes_context=takes_context,
+        status=opts.get('status') or 200,
+        permission=permission,
+        negotiator=negotiator,
+        forced=forced,
+        validator=validator,
+        parsers=media_types.parsers(names),
+        output=None
+        if response_schema is None
+        else compile_output(response_schema),
+        max_body_size=settings.max_body_size,
+        max_depth=settings.max_depth,
+    )
+
+
+def add_media_type(
+    config: Any,
+    name: str,
+    media_type: str,
+    renderer: Renderer | None = None,
+    parser: Parser | None = None,
+    suffixes: Iterable[str] = (),
+    input_types: Iterable[str] | None = None,
+    typed: bool = True,
+    charsets: Iterable[str] = (),
+    problem_type: str | None = None,
+) -> None:
+    """Register (or replace) the media type ``name``.
+
+    ``renderer`` has a ``dumps(value, request) -> bytes`` method; it also
+    becomes the Pyramid renderer ``restkit.<name>``.  ``parser`` is
+    ``parser(body, options)`` and raises only
+    :class:`~pyramid_restkit.errors.ParseError`.  ``input_types`` are the
+    request content types it parses (default: ``media_type``).  Example::
+
+        config.add_media_type('csv', 'text/csv', renderer=CSVRenderer(),
+                              suffixes=('.csv',))
+
+    .. versionadded:: 0.1
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ResourceConfigurationError(
+            f'a media type name must be an identifier: {name!r}'
+        )
+    if not isinstance(media_type, str) or media_type.count('/') != 1:
+        raise ResourceConfigurationError(
+            f'{name}: not a media type: {media_type!r}'
+        )
+    if renderer is None and parser is None:
+        raise ResourceConfigurationError(
+            f'{name}: a media type needs a renderer, a parser, or both'
+        )
+    if renderer is not None and not callable(getattr(renderer, 'dumps', None)):
+        raise ResourceConfigurationError(
+            f'{name}: a renderer needs a dumps(value, request) method'
+        )
+    if parser is not None and not callable(parser):
+        raise ResourceConfigurationError(f'{name}: the parser is not callable')
+    media = MediaType(
+        name=name,
+        media_type=media_type.lower(),
+        renderer=renderer,
+        parser=parser,
+        input_types=tuple(
+            t.lower() for t in (input_types or (media_type,))
+        ),
+        suffixes=tuple(suffixes),
+        typed=typed,
+        charsets=frozenset(c.lower() for c in charsets),
+        problem_type=problem_type,
+    )
+    intr = config.introspectable(
+        'restkit media types', name, f'{name} ({media_type})',
+        'restkit media type',
+    )
+    intr['media'] = media
+    registry = config.registry
+
+    def register() -> None:
+        registry.getUtility(IMediaTypes).add(media)
+
+    # NOTE: phase 1, like add_renderer: resources look media types up when
+    # their own actions run, later in the commit.
+    config.action(
+        ('restkit media types', name),
+        register,
+        introspectables=(intr,),
+        order=PHASE1_CONFIG,
+    )
+    if renderer is not None:
+        config.add_renderer(f'restkit.{name}', MediaRendererFactory(media))
+
+
+def setup_registry(config: Any) -> None:
+    """Create the utilities and the settings/media actions (``includeme``)."""
+    registry = config.registry
+    if registry.queryUtility(IMediaTypes) is None:
+        registry.registerUtility(MediaTypes(), IMediaTypes)
+        registry.registerUtility(RouteTable(), IRestkitRoutes)
+
+    def register_settings() -> None:
+        raw = registry.settings if registry.settings is not None else {}
+        settings = parse_settings(raw)
+        registry.registerUtility(settings, IRestkitSettings)
+        if registry.settings is not None:
+            # Write normalized values back, for code reading plain settings.
+            registry.settings.update(settings.as_settings())
+
+    def enable_media_types() -> None:
+        settings: Settings = registry.getUtility(IRestkitSettings)
+        registry.getUtility(IMediaTypes).enable(
+            settings.media_types, settings.default_media_type
+        )
+
+    config.action(
+        ('restkit settings',), register_settings, order=PHASE1_CONFIG
+    )
+    # NOTE: phase 2: after every add_media_type (phase 1), before resources.
+    config.action(
+        ('restkit media enable',), enable_media_types, order=PHASE2_CONFIG
+    )
+

@@ -1,0 +1,114 @@
+"""The media type registry: one entry per format, renderer and parser.
+
+A :class:`MediaType` pairs a name (``json``) with the wire media type it
+renders (``application/json``), the content types its parser accepts, the
+URL suffixes that select it, and the two callables.  The registry is a
+registry utility (:class:`~pyramid_restkit.interfaces.IMediaTypes`) filled
+by ``config.add_media_type`` at ``PHASE1_CONFIG``, before any resource is
+finalized, and only read at request time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .errors import ResourceConfigurationError
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """What a parser may need besides the body bytes."""
+
+    max_depth: int
+    #: The ``charset`` parameter of the Content-Type, lowercased, if any.
+    charset: str | None = None
+    #: The request, for parsers that read more than the body (forms).
+    request: Any = None
+
+
+class Renderer(Protocol):
+    """Turns a value into the bytes of a response body."""
+
+    def dumps(self, value: Any, request: Any) -> bytes: ...
+
+
+#: ``parser(body, options)`` returns the parsed value or raises
+#: :class:`~pyramid_restkit.errors.ParseError`, never anything else.
+Parser = Callable[[bytes, ParseOptions], Any]
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """One registered format.
+
+    ``typed`` says the parser yields typed values (numbers, booleans) that
+    schemas must not coerce; text formats (forms, XML) leave it False.
+    ``charsets`` are the only charsets the parser accepts (empty: any).
+    """
+
+    name: str
+    media_type: str
+    renderer: Renderer | None = None
+    parser: Parser | None = None
+    input_types: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    typed: bool = True
+    charsets: frozenset[str] = frozenset()
+    problem_type: str | None = None
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header of a response in this format."""
+        return self.media_type
+
+
+@dataclass
+class MediaTypes:
+    """All registered media types, by name, content type and suffix."""
+
+    by_name: dict[str, MediaType] = field(default_factory=dict)
+    #: Enabled names in server preference order (set at commit).
+    enabled: tuple[str, ...] = ()
+    default: str = 'json'
+
+    def add(self, media: MediaType) -> None:
+        self.by_name[media.name] = media
+
+    def remove(self, name: str) -> None:
+        self.by_name.pop(name, None)
+
+    def get(self, name: str) -> MediaType:
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise ResourceConfigurationError(
+                f'unknown media type {name!r}; registered: '
+                f'{", ".join(sorted(self.by_name)) or "none"}'
+            ) from None
+
+    def enable(self, names: Iterable[str] | None, default: str) -> None:
+        """Fix the enabled types and the default (called once, at commit)."""
+        if names is None:
+            chosen = tuple(self.by_name)
+        else:
+            chosen = tuple(self.get(name).name for name in names)
+        self.get(default)
+        if default not in chosen:
+            raise ResourceConfigurationError(
+                f'restkit.default_media_type {default!r} is not among the '
+                f'enabled media types ({", ".join(chosen)})'
+            )
+        self.enabled = chosen
+        self.default = default
+
+    def parsers(self, names: Iterable[str]) -> dict[str, MediaType]:
+        """Map each input content type of ``names`` to its media type."""
+        table: dict[str, MediaType] = {}
+        for name in names:
+            media = self.by_name[name]
+            if media.parser is not None:
+                for content_type in media.input_types:
+                    table.setdefault(content_type, media)
+        return table

@@ -1,0 +1,517 @@
+"""Functional tests of the demo application (``demo/``), through WebTest.
+
+Run from the repository root (``python -m pytest``) so that the top-level
+``demo`` module is importable.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pyramid.config import Configurator
+from pyramid.httpexceptions import HTTPConflict
+from pyramid.request import Request
+from pyramid.response import Response
+from webtest import TestApp
+from webtest.response import TestResponse
+
+import demo
+from demo.db import get_connection, initialize
+
+POST_FIELDS = {'id', 'title', 'body', 'tags', 'published', 'created_at'}
+COMMENT_FIELDS = {'id', 'post_id', 'author', 'body', 'created_at'}
+PROBLEM_MEMBERS = {'type', 'title', 'status', 'detail'}
+
+AppFactory = Callable[[], TestApp]
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """Path of a database file that does not exist yet."""
+    return tmp_path / 'var' / 'x.sqlite'
+
+
+@pytest.fixture
+def make_app(database: Path) -> AppFactory:
+    """Build a new demo application on the test database."""
+
+    def make() -> TestApp:
+        return TestApp(demo.main({}, **{'demo.database': str(database)}))
+
+    return make
+
+
+@pytest.fixture
+def app(make_app: AppFactory) -> TestApp:
+    """The demo application on a fresh database."""
+    return make_app()
+
+
+def new_post(app: TestApp, **fields: Any) -> dict[str, Any]:
+    """Create a post through the API and return its JSON."""
+    body = {'title': 'Hello', 'body': 'First post.', **fields}
+    res = app.post_json('/posts', body, status=201)
+    post: dict[str, Any] = res.json
+    return post
+
+
+def new_comment(app: TestApp, post_id: int, **fields: Any) -> dict[str, Any]:
+    """Create a comment on post ``post_id`` and return its JSON."""
+    body = {'author': 'Ann', 'body': 'Nice.', **fields}
+    res = app.post_json(f'/posts/{post_id}/comments', body, status=201)
+    comment: dict[str, Any] = res.json
+    return comment
+
+
+def problem(res: TestResponse, status: int) -> dict[str, Any]:
+    """Check that ``res`` is problem details with ``status``."""
+    assert res.status_int == status
+    assert res.content_type == 'application/problem+json'
+    body: dict[str, Any] = res.json
+    assert PROBLEM_MEMBERS <= body.keys()
+    assert body['status'] == status
+    assert isinstance(body['type'], str)
+    assert isinstance(body['title'], str)
+    assert body['title']
+    assert isinstance(body['detail'], str)
+    return body
+
+
+def errors(res: TestResponse) -> set[tuple[str, str]]:
+    """Check a validation error and return its (location, name) pairs."""
+    body = problem(res, 400)
+    assert isinstance(body['errors'], list)
+    assert body['errors']
+    for error in body['errors']:
+        assert set(error) == {'location', 'name', 'description'}
+        assert isinstance(error['description'], str)
+        assert error['description']
+    return {(e['location'], e['name']) for e in body['errors']}
+
+
+def allowed(res: TestResponse) -> set[str]:
+    """Return the methods of the ``Allow`` header of ``res``."""
+    return {m.strip() for m in res.headers['Allow'].split(',')}
+
+
+def count(database: Path, table: str) -> int:
+    """Count the rows of ``table`` straight from the database file."""
+    assert table in {'posts', 'comments'}
+    with closing(sqlite3.connect(database)) as conn:
+        (n,) = conn.execute(f'SELECT COUNT(*) FROM {table}').fetchone()
+    return int(n)
+
+
+# Posts
+
+
+def test_main_creates_the_directory_and_the_schema(
+    app: TestApp, database: Path
+) -> None:
+    assert database.is_file()
+    assert count(database, 'posts') == 0
+    assert count(database, 'comments') == 0
+
+
+def test_create_post(app: TestApp) -> None:
+    res = app.post_json(
+        '/posts', {'title': 'Hello', 'body': 'First post.'}, status=201
+    )
+    assert res.content_type == 'application/json'
+    post = res.json
+    assert set(post) == POST_FIELDS
+    assert isinstance(post['id'], int)
+    assert res.headers['Location'] == f'http://localhost/posts/{post["id"]}'
+    assert post['title'] == 'Hello'
+    assert post['body'] == 'First post.'
+    assert post['tags'] == []
+    assert post['published'] is False
+    created = datetime.fromisoformat(post['created_at'])
+    assert created.tzinfo is not None
+    assert app.get(res.headers['Location']).json == post
+
+
+def test_create_post_with_every_field(app: TestApp) -> None:
+    post = new_post(app, tags=['pyramid', 'rest'], published=True, body='')
+    assert post['tags'] == ['pyramid', 'rest']
+    assert post['published'] is True
+    assert post['body'] == ''
+
+
+def test_post_round_trip(app: TestApp) -> None:
+    post = new_post(app, tags=['a'])
+    url = f'/posts/{post["id"]}'
+
+    assert app.get(url).json == post
+    listed = app.get('/posts').json
+    assert listed['items'] == [post]
+
+    replaced = app.put_json(
+        url, {'title': 'New', 'body': 'Rewritten.', 'published': True}
+    ).json
+    assert replaced['id'] == post['id']
+    assert replaced['title'] == 'New'
+    assert replaced['body'] == 'Rewritten.'
+    # PUT is a full replacement: an omitted field takes its default.
+    assert replaced['tags'] == []
+    assert replaced['published'] is True
+    assert replaced['created_at'] == post['created_at']
+
+    patched = app.patch_json(url, {'tags': ['x', 'y']}).json
+    assert patched == {**replaced, 'tags': ['x', 'y']}
+    assert app.patch_json(url, {}).json == patched
+    assert app.get(url).json == patched
+
+    res = app.delete(url, status=204)
+    assert res.body == b''
+    assert 'Content-Type' not in res.headers
+    problem(app.get(url, status=404), 404)
+    assert app.get('/posts').json['items'] == []
+
+
+def test_patch_null_means_absent(app: TestApp) -> None:
+    post = new_post(app, published=True)
+    patched = app.patch_json(
+        f'/posts/{post["id"]}', {'published': None, 'title': 'T'}
+    ).json
+    assert patched['published'] is True
+    assert patched['title'] == 'T'
+
+
+def test_list_posts_pages(app: TestApp) -> None:
+    ids = [new_post(app, title=f'Post {n}')['id'] for n in range(3)]
+
+    page = app.get('/posts').json
+    assert set(page) == {'items', 'total', 'limit', 'offset'}
+    assert [p['id'] for p in page['items']] == ids
+    assert (page['total'], page['limit'], page['offset']) == (3, 20, 0)
+
+    page = app.get('/posts', {'limit': '2'}).json
+    assert [p['id'] for p in page['items']] == ids[:2]
+    assert page['total'] == 3
+    page = app.get('/posts', {'limit': '2', 'offset': '2'}).json
+    assert [p['id'] for p in page['items']] == ids[2:]
+    assert (page['limit'], page['offset']) == (2, 2)
+    assert app.get('/posts?offset=5').json['items'] == []
+    for item in page['items']:
+        assert set(item) == POST_FIELDS
+
+
+@pytest.mark.parametrize(
+    ('query', 'name'),
+    [
+        ('limit=0', 'limit'),
+        ('limit=101', 'limit'),
+        ('limit=abc', 'limit'),
+        ('offset=-1', 'offset'),
+        ('offset=1.5', 'offset'),
+    ],
+)
+def test_list_posts_querystring_errors(
+    app: TestApp, query: str, name: str
+) -> None:
+    res = app.get(f'/posts?{query}', status=400)
+    assert errors(res) == {('querystring', name)}
+
+
+def test_format_is_not_part_of_the_querystring(app: TestApp) -> None:
+    new_post(app)
+    res = app.get('/posts?format=json&limit=1')
+    assert res.content_type == 'application/json'
+    assert len(res.json['items']) == 1
+
+
+def test_missing_post_is_404_problem(app: TestApp) -> None:
+    for url in ('/posts/999', '/posts/abc', '/posts/0', '/posts/%201'):
+        body = problem(app.get(url, status=404), 404)
+        assert 'Traceback' not in body['detail']
+    problem(
+        app.put_json('/posts/999', {'title': 't', 'body': 'b'}, status=404),
+        404,
+    )
+    problem(app.patch_json('/posts/999', {'title': 't'}, status=404), 404)
+    problem(app.delete('/posts/999', status=404), 404)
+
+
+@pytest.mark.parametrize(
+    ('body', 'expected'),
+    [
+        ({}, {('body', 'title'), ('body', 'body')}),
+        ({'title': '', 'body': 'b'}, {('body', 'title')}),
+        ({'title': 'x' * 201, 'body': 'b'}, {('body', 'title')}),
+        ({'title': 7, 'body': 'b'}, {('body', 'title')}),
+        (
+            {'title': 't', 'body': 'b', 'published': 'yes'},
+            {('body', 'published')},
+        ),
+        ({'title': 't', 'body': 'b', 'tags': ['ok', 3]}, {('body', 'tags.1')}),
+        ({'title': 't', 'body': 'b', 'tags': 'a'}, {('body', 'tags')}),
+        ({'title': 't', 'body': 'b', 'author': 'me'}, {('body', 'author')}),
+    ],
+)
+def test_create_post_validation_errors(
+    app: TestApp, body: dict[str, Any], expected: set[tuple[str, str]]
+) -> None:
+    res = app.post_json('/posts', body, status=400)
+    assert errors(res) == expected
+    assert app.get('/posts').json['total'] == 0
+
+
+def test_body_that_is_not_an_object_is_a_validation_error(
+    app: TestApp,
+) -> None:
+    res = app.post_json('/posts', ['not', 'a', 'mapping'], status=400)
+    assert errors(res)
+
+
+def test_patch_and_put_validation_errors(app: TestApp) -> None:
+    url = f'/posts/{new_post(app)["id"]}'
+    res = app.put_json(url, {'title': 'only a title'}, status=400)
+    assert errors(res) == {('body', 'body')}
+    res = app.patch_json(url, {'title': ''}, status=400)
+    assert errors(res) == {('body', 'title')}
+
+
+def test_malformed_json_is_400(app: TestApp) -> None:
+    res = app.post(
+        '/posts',
+        b'{"title": ',
+        headers={'Content-Type': 'application/json'},
+        status=400,
+    )
+    problem(res, 400)
+
+
+def test_unsupported_content_type_is_415(app: TestApp) -> None:
+    res = app.post(
+        '/posts',
+        b'title=x',
+        headers={'Content-Type': 'text/plain'},
+        status=415,
+    )
+    problem(res, 415)
+    assert 'application/json' in res.headers['Accept-Post']
+
+
+def test_form_body_is_coerced(app: TestApp) -> None:
+    res = app.post(
+        '/posts', {'title': 'From a form', 'body': 'b', 'published': 'true'}
+    )
+    assert res.status_int == 201
+    assert res.json['title'] == 'From a form'
+    assert res.json['published'] is True
+
+
+def test_method_override(app: TestApp) -> None:
+    url = f'/posts/{new_post(app)["id"]}'
+    res = app.post_json(
+        url, {'title': 'Patched'}, headers={'X-HTTP-Method-Override': 'PATCH'}
+    )
+    assert res.json['title'] == 'Patched'
+    assert res.json['body'] == 'First post.'
+
+
+def test_negotiation(app: TestApp) -> None:
+    post = new_post(app, tags=['no'])
+    res = app.get(f'/posts/{post["id"]}.json')
+    assert res.content_type == 'application/json'
+    assert res.json == post
+    res = app.get(
+        f'/posts/{post["id"]}', headers={'Accept': 'application/yaml'}
+    )
+    assert res.content_type == 'application/yaml'
+    assert yaml.safe_load(res.text) == post
+    res = app.get(
+        f'/posts/{post["id"]}', headers={'Accept': 'image/png'}, status=406
+    )
+    problem(res, 406)
+
+
+# Methods
+
+
+def test_405_lists_the_allowed_methods(app: TestApp) -> None:
+    post = new_post(app)
+    comment = new_comment(app, post['id'])
+    cases = [
+        ('/posts', 'DELETE', {'GET', 'HEAD', 'POST', 'OPTIONS'}),
+        (
+            f'/posts/{post["id"]}',
+            'POST',
+            {'GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'},
+        ),
+        (
+            f'/posts/{post["id"]}/comments',
+            'PUT',
+            {'GET', 'HEAD', 'POST', 'OPTIONS'},
+        ),
+        (
+            f'/posts/{post["id"]}/comments/{comment["id"]}',
+            'PATCH',
+            {'GET', 'HEAD', 'DELETE', 'OPTIONS'},
+        ),
+    ]
+    for url, method, allow in cases:
+        res = app.request(url, method=method, status=405)
+        problem(res, 405)
+        assert allowed(res) == allow
+        res = app.options(url, status=204)
+        assert allowed(res) == allow
+        assert res.body == b''
+
+
+def test_head(app: TestApp) -> None:
+    post = new_post(app)
+    for url in ('/posts', f'/posts/{post["id"]}'):
+        got = app.get(url)
+        res = app.head(url, status=200)
+        assert res.body == b''
+        assert res.content_type == got.content_type
+    res = app.head('/posts/999', status=404)
+    assert res.body == b''
+    assert res.content_type == 'application/problem+json'
+
+
+# Comments
+
+
+def test_comment_round_trip(app: TestApp) -> None:
+    post = new_post(app)
+    base = f'/posts/{post["id"]}/comments'
+    assert app.get(base).json == {'items': [], 'total': 0}
+
+    res = app.post_json(base, {'author': 'Ann', 'body': 'Nice.'}, status=201)
+    comment = res.json
+    assert set(comment) == COMMENT_FIELDS
+    assert comment['post_id'] == post['id']
+    assert comment['author'] == 'Ann'
+    assert datetime.fromisoformat(comment['created_at']).tzinfo is not None
+    url = f'{base}/{comment["id"]}'
+    assert res.headers['Location'] == f'http://localhost{url}'
+
+    assert app.get(url).json == comment
+    assert app.get(base).json == {'items': [comment], 'total': 1}
+
+    res = app.delete(url, status=204)
+    assert res.body == b''
+    assert 'Content-Type' not in res.headers
+    problem(app.get(url, status=404), 404)
+    assert app.get(base).json['total'] == 0
+
+
+def test_comment_validation_errors(app: TestApp) -> None:
+    base = f'/posts/{new_post(app)["id"]}/comments'
+    res = app.post_json(base, {'author': ''}, status=400)
+    assert errors(res) == {('body', 'author'), ('body', 'body')}
+
+
+def test_comments_404(app: TestApp) -> None:
+    first = new_post(app)
+    second = new_post(app)
+    comment = new_comment(app, first['id'])
+    problem(app.get('/posts/999/comments', status=404), 404)
+    problem(app.get('/posts/abc/comments', status=404), 404)
+    problem(
+        app.post_json(
+            '/posts/999/comments', {'author': 'a', 'body': 'b'}, status=404
+        ),
+        404,
+    )
+    # A comment is only reachable under its own post.
+    for url in (
+        f'/posts/{second["id"]}/comments/{comment["id"]}',
+        f'/posts/999/comments/{comment["id"]}',
+        f'/posts/{first["id"]}/comments/999',
+        f'/posts/{first["id"]}/comments/x',
+    ):
+        problem(app.get(url, status=404), 404)
+        problem(app.delete(url, status=404), 404)
+    assert app.get(f'/posts/{first["id"]}/comments').json['total'] == 1
+
+
+def test_deleting_a_post_deletes_its_comments(
+    app: TestApp, database: Path
+) -> None:
+    post = new_post(app)
+    other = new_post(app)
+    new_comment(app, post['id'])
+    new_comment(app, post['id'])
+    new_comment(app, other['id'])
+    assert count(database, 'comments') == 3
+    app.delete(f'/posts/{post["id"]}', status=204)
+    assert count(database, 'comments') == 1
+    problem(app.get(f'/posts/{post["id"]}/comments', status=404), 404)
+
+
+# Persistence and transactions
+
+
+def test_data_survives_a_new_application(make_app: AppFactory) -> None:
+    first = make_app()
+    post = new_post(first, tags=['kept'])
+    comment = new_comment(first, post['id'])
+
+    second = make_app()
+    assert second.get(f'/posts/{post["id"]}').json == post
+    comments = second.get(f'/posts/{post["id"]}/comments').json
+    assert comments['items'] == [comment]
+    assert new_post(second)['id'] != post['id']
+
+
+def _write_app(database: Path) -> TestApp:
+    """Plain Pyramid app whose views write a post, then succeed or fail."""
+    initialize(str(database))
+
+    def write(request: Request) -> Response:
+        get_connection(request).execute(
+            'INSERT INTO posts (title, body, created_at)'
+            " VALUES ('t', 'b', '2020-01-01T00:00:00+00:00')"
+        )
+        how = request.matchdict['how']
+        if how == 'conflict':
+            raise HTTPConflict()
+        if how == 'crash':
+            raise RuntimeError('boom')
+        if how == 'status':
+            request.response.status = 422
+            return request.response
+        return Response('ok')
+
+    config = Configurator(settings={'demo.database': str(database)})
+    config.add_route('write', '/write/{how}')
+    config.add_view(write, route_name='write')
+    return TestApp(config.make_wsgi_app())
+
+
+def test_transaction_commits_on_success(database: Path) -> None:
+    app = _write_app(database)
+    app.get('/write/ok')
+    assert count(database, 'posts') == 1
+
+
+@pytest.mark.parametrize('how', ['conflict', 'status'])
+def test_transaction_rolls_back_on_error_response(
+    database: Path, how: str
+) -> None:
+    app = _write_app(database)
+    app.get(f'/write/{how}', status='4*')
+    assert count(database, 'posts') == 0
+
+
+def test_transaction_rolls_back_on_unhandled_exception(
+    database: Path,
+) -> None:
+    app = _write_app(database)
+    with pytest.raises(RuntimeError, match='boom'):
+        app.get('/write/crash')
+    assert count(database, 'posts') == 0
+    # The connection was closed: the file is not left locked.
+    app.get('/write/ok')
+    assert count(database, 'posts') == 1
