@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import (
     HTTPError,
     HTTPForbidden,
@@ -135,12 +136,21 @@ class Operation:
         if length is not None:
             if length > limit:
                 raise too_large(limit)
-            raw = request.body if length else b''
+            if not length:
+                raw = b''
+            elif environ.get('webob.is_body_seekable'):
+                raw = request.body
+            else:
+                # NOTE: read it ourselves: request.body would spool large
+                # bodies to a temporary file first.  Put it back so the
+                # resource can still read request.body.
+                raw = request.body = request.body_file_raw.read(length)
         elif environ.get('wsgi.input_terminated'):
             # NOTE: chunked: read one byte past the limit, never the rest.
             raw = request.body_file_raw.read(limit + 1)
             if len(raw) > limit:
                 raise too_large(limit)
+            request.body = raw
         else:
             raw = b''
         content_type = environ.get('CONTENT_TYPE', '')
@@ -286,9 +296,18 @@ def problem_response(
     return response
 
 
+#: Pyramid's own errors whose detail names internal functions.
+_PYRAMID_DETAILS = {
+    BadCSRFToken: 'The CSRF token is missing or invalid.',
+    BadCSRFOrigin: 'The request origin is not trusted.',
+}
+
+
 def http_error_view(exc: HTTPError, request: Any) -> Response:
     """Problem details for an HTTP error on a restkit route."""
-    detail = exc.detail if exc.detail is not None else exc.explanation
+    detail = _PYRAMID_DETAILS.get(type(exc))
+    if detail is None:
+        detail = exc.detail if exc.detail is not None else exc.explanation
     body = problem(
         exc.code,
         exc.title,

@@ -1,0 +1,290 @@
+"""Directives: validation, conflicts, scan, introspection."""
+
+from __future__ import annotations
+
+import colander
+import pytest
+import webtest
+from pyramid.config import Configurator
+from pyramid.exceptions import (
+    ConfigurationConflictError,
+    ConfigurationError,
+    ConfigurationExecutionError,
+)
+
+from pyramid_restkit import operation, resource
+from pyramid_restkit.config import normalize_pattern
+from pyramid_restkit.errors import ResourceConfigurationError
+
+
+class Items:
+    def __init__(self, request):
+        self.request = request
+
+    def collection_get(self):
+        return []
+
+    def get(self):
+        return {}
+
+
+class Other:
+    def __init__(self, request):
+        self.request = request
+
+    def collection_get(self):
+        return ['other']
+
+
+class Schema(colander.MappingSchema):
+    a = colander.SchemaNode(colander.Integer())
+
+
+def test_route_names_and_default_name(config, make_app):
+    config.add_resource(Items, collection_path='/items', path='/items/{id}')
+    app = make_app()
+    mapper = config.get_routes_mapper()
+    assert [r.name for r in mapper.get_routes()] == [
+        'items.collection',
+        'items.item',
+    ]
+    assert app.get('/items').json == []
+
+
+def test_same_name_conflicts_naming_both_lines(config):
+    config.add_resource(Other, name='items', collection_path='/a')
+    config.add_resource(Other, name='items', collection_path='/b')
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    text = str(info.value)
+    assert "'items" in text
+    assert "name='items', collection_path='/a'" in text
+    assert "name='items', collection_path='/b'" in text
+
+
+def test_same_path_conflicts_whatever_the_placeholder_names(config):
+    config.add_resource(Items, collection_path='/x', path='/x/{id}')
+    config.add_resource(Other, collection_path='x/{pk}')
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    assert "('restkit paths', '/x/{}')" in str(info.value)
+
+
+def test_conflict_between_scan_and_directive_names_both(config):
+    config.add_resource(Other, name='clash', collection_path='/direct')
+    config.scan('tests.fixtures.scanned_conflict')
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    text = str(info.value)
+    assert 'scanned_conflict.py' in text
+    assert 'test_config.py' in text
+
+
+def test_scan_registers_decorated_resource(config, make_app):
+    config.scan('tests.fixtures.scanned')
+    app = make_app()
+    assert app.get('/notes').json == [{'id': 1, 'text': 'scanned'}]
+    res = app.post_json('/notes', {'text': 'hi'}, status=201)
+    assert res.json == {'text': 'hi', 'id': 2}
+    assert app.get('/notes/5').json['id'] == 5
+    app.post_json('/notes', {'text': 5}, status=400)
+
+
+def test_decorator_returns_class_unchanged():
+    class Plain:
+        def get(self):
+            return None
+
+    assert resource(path='/p')(Plain) is Plain
+    method = Plain.get
+    assert operation(status=201)(method) is method
+    assert method.__restkit_operation__ == {'status': 201}
+
+
+def test_introspection(config):
+    config.add_resource(
+        Items, collection_path='/items', path='/items/{id}', tags=['x']
+    )
+    config.commit()
+    introspector = config.registry.introspector
+    intr = introspector.get('restkit resources', 'items')
+    assert intr['class'] is Items
+    assert intr['routes'] == {
+        'items.collection': {
+            'pattern': '/items',
+            'allow': 'GET, HEAD, OPTIONS',
+        },
+        'items.item': {'pattern': '/items/{id}', 'allow': 'GET, HEAD, OPTIONS'},
+    }
+    assert intr['operations']['get'] == {'tags': ['x'], 'verb': 'GET'}
+    related = {
+        (i.category_name, i.discriminator) for i in introspector.related(intr)
+    }
+    assert ('routes', 'items.collection') in related
+    assert ('routes', 'items.item') in related
+    media = introspector.get('restkit media types', 'json')
+    assert media['media'].media_type == 'application/json'
+
+
+def test_view_is_named_after_the_class(config):
+    config.add_resource(Items, collection_path='/items', path='/items/{i}')
+    config.commit()
+    views = config.registry.introspector.get_category('views')
+    names = [
+        v['introspectable']['callable'].__qualname__
+        for v in views
+        if v['introspectable']['route_name'] == 'items.collection'
+    ]
+    assert names == ['Items']
+
+
+@pytest.mark.parametrize(
+    ('args', 'kwargs', 'message'),
+    [
+        ((object(),), {'path': '/x'}, 'needs a class'),
+        ((Items,), {}, 'needs a collection_path, a path, or both'),
+        ((Items,), {'path': '/x', 'colour': 1}, 'unknown option(s) colour'),
+        ((Items,), {'name': '', 'path': '/x'}, 'non-empty string'),
+        ((Items,), {'collection_path': '/x'}, 'defines get but has no path'),
+        ((Other,), {'path': '/x', 'collection_path': '/y'}, 'no method'),
+        ((Items,), {'path': 5, 'collection_path': '/y'}, 'must be a string'),
+        ((Items,), {'path': '/x', 'collection_path': '/y',
+                    'permission': 5}, 'permission must be'),
+        ((Items,), {'path': '/x', 'collection_path': '/y',
+                    'permission': {'FETCH': 'view'}}, "verb 'FETCH'"),
+        ((Items,), {'path': '/x', 'collection_path': '/y',
+                    'permission': {'get': 5}}, 'must be a string'),
+        ((Items,), {'path': '/x', 'collection_path': '/y',
+                    'schema': 'nope'}, 'colander schema'),
+        ((Items,), {'path': '/x', 'collection_path': '/y',
+                    'media_types': []}, 'non-empty list'),
+    ],
+)
+def test_bad_arguments_are_refused_at_once(config, args, kwargs, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        config.add_resource(*args, **kwargs)
+    assert message in str(info.value)
+    assert isinstance(info.value, ConfigurationError)
+
+
+@pytest.mark.parametrize('status', [100, 404, 'x', True])
+def test_bad_operation_status(config, status):
+    class Bad:
+        @operation(status=status)
+        def get(self):
+            return None
+
+    with pytest.raises(ResourceConfigurationError, match='status must be'):
+        config.add_resource(Bad, path='/bad')
+
+
+def test_dotted_name_class(config, make_app):
+    config.add_resource('tests.test_config.Other', collection_path='/o')
+    assert make_app().get('/o').json == ['other']
+
+
+@pytest.mark.parametrize(
+    ('kwargs', 'message'),
+    [
+        ({'media_types': ['xml']}, "'xml' is not enabled"),
+        ({'default_media_type': 'xml'}, 'default_media_type'),
+    ],
+)
+def test_media_type_errors_at_commit(config, kwargs, message):
+    config.add_resource(Other, collection_path='/o', **kwargs)
+    with pytest.raises(ConfigurationExecutionError) as info:
+        config.commit()
+    assert message in str(info.value)
+
+
+def test_forced_media_type_must_render(config):
+    config.add_media_type(
+        'upload', 'application/x-upload', parser=lambda body, options: body
+    )
+
+    class Forced:
+        @operation(media_type='upload')
+        def get(self):
+            return None
+
+    config.add_resource(Forced, path='/f')
+    with pytest.raises(ConfigurationExecutionError, match='cannot render'):
+        config.commit()
+
+
+def test_operation_needs_a_renderable_media_type(config):
+    config.add_media_type(
+        'upload', 'application/x-upload', parser=lambda body, options: body
+    )
+    config.add_resource(Other, collection_path='/o', media_types=['upload'])
+    with pytest.raises(ConfigurationExecutionError, match='can render'):
+        config.commit()
+
+
+@pytest.mark.parametrize(
+    ('args', 'kwargs', 'message'),
+    [
+        (('bad name', 'a/b'), {'parser': len}, 'identifier'),
+        (('ok', 'nonsense'), {'parser': len}, 'not a media type'),
+        (('ok', 'a/b'), {}, 'a renderer, a parser, or both'),
+        (('ok', 'a/b'), {'renderer': object()}, 'dumps'),
+        (('ok', 'a/b'), {'parser': 'x'}, 'not callable'),
+    ],
+)
+def test_add_media_type_validation(config, args, kwargs, message):
+    with pytest.raises(ResourceConfigurationError, match=message):
+        config.add_media_type(*args, **kwargs)
+
+
+def test_duplicate_media_type_conflicts(config):
+    config.add_media_type('one', 'a/one', parser=len)
+    config.add_media_type('one', 'a/two', parser=len)
+    with pytest.raises(ConfigurationConflictError):
+        config.commit()
+
+
+@pytest.mark.parametrize(
+    ('pattern', 'shape'),
+    [
+        ('/posts/{id}', '/posts/{}'),
+        ('posts/{pk}', '/posts/{}'),
+        (r'/p/{id:\d+}', r'/p/{:\d+}'),
+        (r'/p/{id:\d{2}}/x', r'/p/{:\d{2}}/x'),
+        ('/static', '/static'),
+    ],
+)
+def test_normalize_pattern(pattern, shape):
+    assert normalize_pattern(pattern) == shape
+
+
+def test_include_twice_is_harmless():
+    config = Configurator(settings={}, autocommit=False)
+    config.include('pyramid_restkit')
+    config.include('pyramid_restkit')
+    config.add_resource(Other, collection_path='/o')
+    app = webtest.TestApp(config.make_wsgi_app())
+    assert app.get('/o').json == ['other']
+
+
+def test_include_adds_no_request_extensions_or_subscribers(config):
+    from pyramid.interfaces import INewRequest, IRequestExtensions
+
+    config.commit()
+    registry = config.registry
+    extensions = registry.queryUtility(IRequestExtensions)
+    assert extensions is None or (
+        not extensions.methods and not extensions.descriptors
+    )
+    assert not list(registry.adapters.subscriptions([INewRequest], None))
+
+
+def test_thousand_resources_configure(config, make_app):
+    # Not a timing test: many resources must not collide or misroute.
+    for number in range(200):
+        config.add_resource(
+            Items, name=f'r{number}', collection_path=f'/r{number}',
+            path=f'/r{number}/{{id}}',
+        )
+    app = make_app()
+    assert app.get('/r199/1').json == {}
+    assert app.get('/r0').json == []
