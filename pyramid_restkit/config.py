@@ -23,7 +23,7 @@ from .errors import ResourceConfigurationError
 from .interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from .media import MediaType, MediaTypes, Parser, Renderer
 from .negotiation import Negotiator
-from .renderers import MediaRendererFactory
+from .renderers import MediaRendererFactory, renderer_extension
 from .schemas import Validator, as_schema, compile_output
 from .settings import Settings, parse_settings
 from .views import (
@@ -258,9 +258,12 @@ def add_resource(
         }
         if pattern is None:
             if methods:
+                needed = (
+                    'collection_path' if suffix == 'collection' else 'path'
+                )
                 raise ResourceConfigurationError(
                     f'{where} defines {", ".join(sorted(methods))} but has '
-                    f'no {"collection_path" if suffix == "collection" else "path"}'
+                    f'no {needed}'
                 )
             continue
         if not isinstance(pattern, str):
@@ -299,8 +302,7 @@ def add_resource(
     intr['operations'] = {}
     infos = []
     for route_name, pattern, operations in routes:
-        verbs = [verb for verb, _ in operations.values()]
-        allow = _allow(verbs)
+        allow = _allow(verb for verb, _ in operations.values())
         route = RouteInfo(allow)
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
         if callable(getattr(cls, custom_options, None)):
@@ -315,7 +317,10 @@ def add_resource(
         )
         intr['routes'][route_name] = {'pattern': pattern, 'allow': allow}
         intr['operations'].update(
-            {attr: dict(opts, verb=verb) for attr, (verb, opts) in operations.items()}
+            {
+                attr: dict(opts, verb=verb)
+                for attr, (verb, opts) in operations.items()
+            }
         )
         intr.relate('routes', route_name)
 
@@ -490,16 +495,16 @@ def add_media_type(
         media_type=media_type.lower(),
         renderer=renderer,
         parser=parser,
-        input_types=tuple(
-            t.lower() for t in (input_types or (media_type,))
-        ),
+        input_types=tuple(t.lower() for t in (input_types or (media_type,))),
         suffixes=tuple(suffixes),
         typed=typed,
         charsets=frozenset(c.lower() for c in charsets),
         problem_type=problem_type,
     )
     intr = config.introspectable(
-        'restkit media types', name, f'{name} ({media_type})',
+        'restkit media types',
+        name,
+        f'{name} ({media_type})',
         'restkit media type',
     )
     intr['media'] = media
@@ -517,7 +522,9 @@ def add_media_type(
         order=PHASE1_CONFIG,
     )
     if renderer is not None:
-        config.add_renderer(f'restkit.{name}', MediaRendererFactory(media))
+        config.add_renderer(
+            renderer_extension(name), MediaRendererFactory(media)
+        )
 
 
 def setup_registry(config: Any) -> None:
@@ -548,4 +555,3 @@ def setup_registry(config: Any) -> None:
     config.action(
         ('restkit media enable',), enable_media_types, order=PHASE2_CONFIG
     )
-

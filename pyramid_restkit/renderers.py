@@ -3,6 +3,11 @@
 Each media type with a renderer is also the Pyramid renderer
 ``restkit.<name>``, so a plain ``@view_config(renderer='restkit.json')``
 view renders exactly as a resource does.
+
+NOTE: Pyramid looks a renderer name containing a dot up by its extension
+(``restkit.json`` -> ``.json``, as for templates), so the factory is
+registered for the extension ``.<name>`` and answers only the full name
+``restkit.<name>``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,16 @@ from collections.abc import Callable
 from typing import Any
 
 from .media import MediaType
+
+
+def renderer_name(name: str) -> str:
+    """The Pyramid renderer name of the media type ``name``."""
+    return f'restkit.{name}'
+
+
+def renderer_extension(name: str) -> str:
+    """What Pyramid looks :func:`renderer_name` up by."""
+    return f'.{name}'
 
 
 class MediaRendererFactory:
@@ -22,7 +37,11 @@ class MediaRendererFactory:
     def __call__(self, info: Any) -> Callable[[Any, dict[str, Any]], bytes]:
         media = self.media
         renderer = media.renderer
-        assert renderer is not None
+        if info.name != renderer_name(media.name) or renderer is None:
+            raise ValueError(
+                f'No such renderer {info.name!r}; did you mean '
+                f'{renderer_name(media.name)!r}?'
+            )
 
         def render(value: Any, system: dict[str, Any]) -> bytes:
             request = system.get('request')

@@ -83,9 +83,7 @@ def _check_scalar(typ: Any, node: Any, value: Any) -> None:
     elif isinstance(typ, colander.Decimal):
         # NOTE: numeric strings are accepted: Decimals are rendered as
         # strings (API.md), so what the API sends must come back in.
-        if isinstance(value, bool) or not isinstance(
-            value, (int, float, str)
-        ):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             _expect(node, 'Expected a number or a numeric string.')
     elif isinstance(typ, colander.Number):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -200,11 +198,11 @@ def has_deferred(schema: colander.SchemaNode) -> bool:
     stack = [schema]
     while stack:
         node = stack.pop()
-        if any(
-            isinstance(value, colander.deferred)
-            for value in vars(node).values()
-        ):
-            return True
+        # NOTE: class attributes count too (``validator = deferred(...)``
+        # in a SchemaNode subclass), as they do for colander's own bind().
+        for name in dir(node):
+            if isinstance(getattr(node, name, None), colander.deferred):
+                return True
         stack.extend(node.children)
     return False
 
@@ -342,6 +340,10 @@ class Validator:
             return None
 
 
+#: Types whose query parameter may repeat (``?tag=a&tag=b``).
+_MANY = (colander.Sequence, colander.Set, colander.List, colander.Tuple)
+
+
 def _gather(location: str, node: Any, request: Any) -> dict[str, Any]:
     """Collect the declared fields of a text location from the request."""
     if location == 'querystring':
@@ -350,7 +352,7 @@ def _gather(location: str, node: Any, request: Any) -> dict[str, Any]:
         for child in node.children:
             if child.name == FORMAT_PARAM or child.name not in params:
                 continue
-            if isinstance(child.typ, (colander.Sequence, colander.Set)):
+            if isinstance(child.typ, _MANY):
                 values[child.name] = params.getall(child.name)
             else:
                 values[child.name] = params[child.name]
@@ -388,6 +390,15 @@ def _scalar_check(
     return check
 
 
+def _date_output(value: Any) -> Any:
+    # A datetime is a date too; a Date field shows only the date part.
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if value is None or isinstance(value, (datetime.date, str)):
+        return value
+    raise ResponseValidationError('', 'Expected a date.')
+
+
 def _passthrough(value: Any) -> Any:
     return value
 
@@ -423,7 +434,7 @@ def compile_output(node: colander.SchemaNode) -> Output:
             (datetime.datetime, str), False, 'Expected a date-time.'
         )
     if isinstance(typ, colander.Date):
-        return _scalar_check((datetime.date, str), False, 'Expected a date.')
+        return _date_output
     if isinstance(typ, colander.Time):
         return _scalar_check((datetime.time, str), False, 'Expected a time.')
     return _passthrough
@@ -443,14 +454,13 @@ def _compile_mapping(node: colander.SchemaNode) -> Output:
     def output(value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, AbcMapping):
-            get = value.get
-        else:
-            def get(name: str, default: Any) -> Any:
-                return getattr(value, name, default)
+        is_mapping = isinstance(value, AbcMapping)
         result = {}
         for name, convert, required in fields:
-            item = get(name, _MISSING)
+            if is_mapping:
+                item = value.get(name, _MISSING)
+            else:
+                item = getattr(value, name, _MISSING)
             if item is _MISSING:
                 if required:
                     raise ResponseValidationError(
@@ -466,13 +476,17 @@ def _compile_mapping(node: colander.SchemaNode) -> Output:
     return output
 
 
+def _is_array(value: Any) -> bool:
+    return isinstance(value, Iterable) and not isinstance(
+        value, (str, bytes, AbcMapping)
+    )
+
+
 def _compile_sequence(item: Output | None) -> Output:
     def output(value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, (str, bytes, AbcMapping)) or not isinstance(
-            value, Iterable
-        ):
+        if not _is_array(value):
             raise ResponseValidationError('', 'Expected an array.')
         if item is None:
             return list(value)
@@ -491,13 +505,17 @@ def _compile_tuple(items: list[Output]) -> Output:
     def output(value: Any) -> Any:
         if value is None:
             return None
+        if not _is_array(value):
+            raise ResponseValidationError('', 'Expected an array.')
         values = list(value)
         if len(values) != len(items):
             raise ResponseValidationError(
                 '', f'Expected an array of {len(items)} items.'
             )
         result = []
-        for position, (convert, element) in enumerate(zip(items, values)):
+        for position, (convert, element) in enumerate(
+            zip(items, values, strict=True)
+        ):
             try:
                 result.append(convert(element))
             except ResponseValidationError as exc:

@@ -347,4 +347,3 @@ def internal_error_view(exc: Exception, request: Any) -> Response:
         'The server could not complete the request.',
     )
     return problem_response(request, body)
-

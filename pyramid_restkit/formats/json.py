@@ -22,6 +22,7 @@ from ..errors import ParseError
 from ..media import ParseOptions
 
 MAX_NUMBER_DIGITS = 100
+RECURSION_SAFE_DEPTH = 500
 
 _SURROGATE_ESCAPE = re.compile(r'\\u[dD][89a-fA-F]')
 
@@ -48,19 +49,20 @@ def _constant(name: str) -> Any:
     raise ParseError(f'{name} is not a JSON number.')
 
 
+def _too_long() -> ParseError:
+    return ParseError(f'A number has more than {MAX_NUMBER_DIGITS} digits.')
+
+
 def _int(text: str) -> int:
-    if len(text.lstrip('-')) > MAX_NUMBER_DIGITS:
-        raise ParseError(
-            f'A number has more than {MAX_NUMBER_DIGITS} digits.'
-        )
+    if len(text) - text.startswith('-') > MAX_NUMBER_DIGITS:
+        raise _too_long()
     return int(text)
 
 
 def _float(text: str) -> float:
-    if len(text) > MAX_NUMBER_DIGITS + 8:
-        raise ParseError(
-            f'A number has more than {MAX_NUMBER_DIGITS} digits.'
-        )
+    digits = len(text) - sum(map(text.count, '-+.eE'))
+    if digits > MAX_NUMBER_DIGITS:
+        raise _too_long()
     value = float(text)
     if math.isinf(value):
         raise ParseError('A number is out of range.')
@@ -116,14 +118,17 @@ def parse_json(body: bytes, options: ParseOptions) -> Any:
     try:
         value = _decode(text)
     except RecursionError:
+        # The decoder recurses per level: the interpreter's limit (about a
+        # thousand) is reached long after any sensible max_depth.
+        if options.max_depth < RECURSION_SAFE_DEPTH:
+            raise ParseError(
+                f'The body is nested deeper than {options.max_depth} levels.'
+            ) from None
+        raise ParseError('The body is nested too deeply to parse.') from None
+    except json.JSONDecodeError as exc:
         raise ParseError(
-            f'The body is nested deeper than {options.max_depth} levels.'
+            f'Invalid JSON: {exc.msg} (character {exc.pos}).'
         ) from None
-    except ValueError as exc:  # JSONDecodeError, int() digit limit
-        message = getattr(exc, 'msg', 'Malformed number')
-        position = getattr(exc, 'pos', None)
-        where = '' if position is None else f' at character {position}'
-        raise ParseError(f'Invalid JSON: {message}{where}.') from None
     # PERF: bracket counts bound the depth, so small documents skip the walk.
     deep = text.count('[') + text.count('{') > options.max_depth
     strings = '\\u' in text and _SURROGATE_ESCAPE.search(text) is not None

@@ -35,7 +35,7 @@ class Posts:
         try:
             return int(self.request.matchdict['id'])
         except ValueError:
-            raise HTTPNotFound(f'no post {self.request.matchdict["id"]!r}')
+            raise HTTPNotFound('no such post') from None
 
     def collection_get(self):
         return sorted(self.store.values(), key=lambda p: p['id'])

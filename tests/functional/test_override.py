@@ -41,9 +41,7 @@ class Things:
 @pytest.fixture
 def app(config, make_app):
     config.add_resource(Things, path='/things/{id}')
-    config.add_resource(
-        Things, name='typed', path='/typed/{id}', schema=Thing
-    )
+    config.add_resource(Things, name='typed', path='/typed/{id}', schema=Thing)
     return make_app()
 
 
@@ -68,9 +66,7 @@ def test_header_override_to_put_validates_the_body(app):
 
 
 def test_form_field_override_is_removed_from_form(app):
-    res = app.post(
-        '/things/1', {'_method': 'PATCH', 'colour': 'red'}
-    )
+    res = app.post('/things/1', {'_method': 'PATCH', 'colour': 'red'})
     assert res.json == {
         'method': 'PATCH',
         'original': 'POST',
@@ -111,15 +107,17 @@ def test_override_to_unlisted_verb_is_400(app):
 
 
 def test_duplicate_method_fields_are_400(app):
-    res = app.post('/things/1', [('_method', 'PUT'), ('_method', 'PATCH')],
-                   status=400)
+    res = app.post(
+        '/things/1', [('_method', 'PUT'), ('_method', 'PATCH')], status=400
+    )
     assert 'exactly one' in res.json['detail']
 
 
 def test_malformed_multipart_is_400(app):
     res = app.post(
         '/things/1',
-        b'--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\nunterminated',
+        b'--xx\r\nContent-Disposition: form-data; name="a"\r\n\r\n'
+        b'unterminated',
         content_type='multipart/form-data; boundary=xx',
         expect_errors=True,
     )
@@ -135,7 +133,9 @@ def test_override_works_for_plain_pyramid_views(config, make_app):
 
     config.add_route('plain', '/plain')
     config.add_view(
-        delete_view, route_name='plain', request_method='DELETE',
+        delete_view,
+        route_name='plain',
+        request_method='DELETE',
         renderer='json',
     )
     app = make_app()
@@ -147,10 +147,12 @@ def test_override_works_for_plain_pyramid_views(config, make_app):
     'settings', [{'restkit.method_override.methods': 'DELETE'}]
 )
 def test_allowed_targets_follow_the_setting(app):
-    app.post('/things/1', headers={'X-HTTP-Method-Override': 'DELETE'},
-             status=204)
-    app.post('/things/1', headers={'X-HTTP-Method-Override': 'PUT'},
-             status=400)
+    app.post(
+        '/things/1', headers={'X-HTTP-Method-Override': 'DELETE'}, status=204
+    )
+    app.post(
+        '/things/1', headers={'X-HTTP-Method-Override': 'PUT'}, status=400
+    )
 
 
 @pytest.mark.parametrize('settings', [{'restkit.method_override': 'false'}])
@@ -171,7 +173,8 @@ def test_csrf_still_applies_after_override():
     config.add_resource(Things, path='/things/{id}')
     app = webtest.TestApp(config.make_wsgi_app())
     res = app.post(
-        '/things/1', headers={'X-HTTP-Method-Override': 'DELETE'},
+        '/things/1',
+        headers={'X-HTTP-Method-Override': 'DELETE'},
         status=400,
     )
     assert res.content_type == 'application/problem+json'

@@ -1,0 +1,102 @@
+"""Parsing of the restkit.* settings."""
+
+from __future__ import annotations
+
+import pytest
+from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationExecutionError
+
+from pyramid_restkit.errors import ResourceConfigurationError
+from pyramid_restkit.settings import Settings, parse_settings
+
+
+def test_defaults():
+    settings = parse_settings({})
+    assert settings == Settings()
+    assert settings.media_types is None
+    assert settings.method_override_methods == {'PUT', 'PATCH', 'DELETE'}
+
+
+def test_values_are_parsed():
+    settings = parse_settings(
+        {
+            'restkit.media_types': 'json\nyaml',
+            'restkit.default_media_type': ' yaml ',
+            'restkit.method_override': 'off',
+            'restkit.method_override.methods': 'put delete',
+            'restkit.max_body_size': '10',
+            'restkit.max_depth': 3,
+            'restkit.validation_status': '422',
+            'restkit.unknown_fields': 'ignore',
+        }
+    )
+    assert settings.media_types == ('json', 'yaml')
+    assert settings.default_media_type == 'yaml'
+    assert settings.method_override is False
+    assert settings.method_override_methods == {'PUT', 'DELETE'}
+    assert settings.max_body_size == 10
+    assert settings.max_depth == 3
+    assert settings.validation_status == 422
+    assert settings.unknown_fields == 'ignore'
+
+
+@pytest.mark.parametrize(
+    ('key', 'value', 'message'),
+    [
+        ('restkit.method_override.methods', 'PUT GET', 'not GET'),
+        ('restkit.validation_status', '418', '400 or 422'),
+        ('restkit.validation_status', 'abc', 'whole number'),
+        ('restkit.unknown_fields', 'keep', "'raise' or 'ignore'"),
+        ('restkit.max_body_size', '0', 'positive'),
+        ('restkit.max_depth', 'deep', 'whole number'),
+    ],
+)
+def test_bad_values_name_the_key(key, value, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        parse_settings({key: value})
+    assert key in str(info.value)
+    assert message in str(info.value)
+
+
+def test_normalized_values_are_written_back():
+    config = Configurator(
+        settings={
+            'restkit.max_body_size': '100',
+            'restkit.media_types': 'json',
+        },
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.commit()
+    settings = config.registry.settings
+    assert settings['restkit.max_body_size'] == 100
+    assert settings['restkit.media_types'] == ('json',)
+    assert settings['restkit.method_override'] is True
+
+
+@pytest.mark.parametrize(
+    ('settings', 'message'),
+    [
+        ({'restkit.media_types': 'json nope'}, "unknown media type 'nope'"),
+        ({'restkit.default_media_type': 'nope'}, "unknown media type 'nope'"),
+    ],
+)
+def test_bad_media_settings_fail_at_commit(settings, message):
+    config = Configurator(settings=settings, autocommit=False)
+    config.include('pyramid_restkit')
+    with pytest.raises(ConfigurationExecutionError, match=message):
+        config.commit()
+
+
+def test_default_must_be_enabled():
+    config = Configurator(
+        settings={
+            'restkit.media_types': 'json',
+            'restkit.default_media_type': 'plain',
+        },
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.add_media_type('plain', 'text/plain', parser=lambda b, o: b)
+    with pytest.raises(ConfigurationExecutionError, match='not among'):
+        config.commit()
