@@ -110,9 +110,7 @@ def _check_permission(permission: Any) -> Any:
     )
 
 
-def _check_names(value: Any, what: str) -> tuple[str, ...] | None:
-    if value is None:
-        return None
+def _check_names(value: Any, what: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = value.split()
     names = tuple(value)
@@ -529,18 +527,17 @@ def add_media_type(
 
 def setup_registry(config: Any) -> None:
     """Create the utilities and the settings/media actions (``includeme``)."""
+    # NOTE: Pyramid includes a module once per configurator, so these
+    # containers are created once; directives fill them during commit.
     registry = config.registry
-    if registry.queryUtility(IMediaTypes) is None:
-        registry.registerUtility(MediaTypes(), IMediaTypes)
-        registry.registerUtility(RouteTable(), IRestkitRoutes)
+    registry.registerUtility(MediaTypes(), IMediaTypes)
+    registry.registerUtility(RouteTable(), IRestkitRoutes)
 
     def register_settings() -> None:
-        raw = registry.settings if registry.settings is not None else {}
-        settings = parse_settings(raw)
+        settings = parse_settings(registry.settings)
         registry.registerUtility(settings, IRestkitSettings)
-        if registry.settings is not None:
-            # Write normalized values back, for code reading plain settings.
-            registry.settings.update(settings.as_settings())
+        # Write normalized values back, for code reading plain settings.
+        registry.settings.update(settings.as_settings())
 
     def enable_media_types() -> None:
         settings: Settings = registry.getUtility(IRestkitSettings)

@@ -76,9 +76,6 @@ class MediaTypes:
     def add(self, media: MediaType) -> None:
         self.by_name[media.name] = media
 
-    def remove(self, name: str) -> None:
-        self.by_name.pop(name, None)
-
     def get(self, name: str) -> MediaType:
         try:
             return self.by_name[name]

@@ -276,14 +276,9 @@ def problem_response(
     """Render ``body`` as problem details (JSON for now)."""
     registry = request.registry
     media_types: MediaTypes = registry.getUtility(IMediaTypes)
-    media = media_types.by_name.get('json')
-    renderer = media.renderer if media is not None else None
-    if renderer is None:  # NOTE: JSON removed: fall back to the stdlib
-        from .formats.json import JSONRenderer
-
-        renderer = JSONRenderer()
+    renderer = media_types.by_name['json'].renderer
     response = Response(
-        body=renderer.dumps(body, request),
+        body=renderer.dumps(body, request),  # type: ignore[union-attr]
         status=body['status'],
         content_type='application/problem+json',
         charset=None,

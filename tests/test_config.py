@@ -114,7 +114,10 @@ def test_introspection(config):
             'pattern': '/items',
             'allow': 'GET, HEAD, OPTIONS',
         },
-        'items.item': {'pattern': '/items/{id}', 'allow': 'GET, HEAD, OPTIONS'},
+        'items.item': {
+            'pattern': '/items/{id}',
+            'allow': 'GET, HEAD, OPTIONS',
+        },
     }
     assert intr['operations']['get'] == {'tags': ['x'], 'verb': 'GET'}
     related = {
@@ -148,16 +151,35 @@ def test_view_is_named_after_the_class(config):
         ((Items,), {'collection_path': '/x'}, 'defines get but has no path'),
         ((Other,), {'path': '/x', 'collection_path': '/y'}, 'no method'),
         ((Items,), {'path': 5, 'collection_path': '/y'}, 'must be a string'),
-        ((Items,), {'path': '/x', 'collection_path': '/y',
-                    'permission': 5}, 'permission must be'),
-        ((Items,), {'path': '/x', 'collection_path': '/y',
-                    'permission': {'FETCH': 'view'}}, "verb 'FETCH'"),
-        ((Items,), {'path': '/x', 'collection_path': '/y',
-                    'permission': {'get': 5}}, 'must be a string'),
-        ((Items,), {'path': '/x', 'collection_path': '/y',
-                    'schema': 'nope'}, 'colander schema'),
-        ((Items,), {'path': '/x', 'collection_path': '/y',
-                    'media_types': []}, 'non-empty list'),
+        (
+            (Items,),
+            {'path': '/x', 'collection_path': '/y', 'permission': 5},
+            'permission must be',
+        ),
+        (
+            (Items,),
+            {
+                'path': '/x',
+                'collection_path': '/y',
+                'permission': {'FETCH': 'view'},
+            },
+            "verb 'FETCH'",
+        ),
+        (
+            (Items,),
+            {'path': '/x', 'collection_path': '/y', 'permission': {'get': 5}},
+            'must be a string',
+        ),
+        (
+            (Items,),
+            {'path': '/x', 'collection_path': '/y', 'schema': 'nope'},
+            'colander schema',
+        ),
+        (
+            (Items,),
+            {'path': '/x', 'collection_path': '/y', 'media_types': []},
+            'non-empty list',
+        ),
     ],
 )
 def test_bad_arguments_are_refused_at_once(config, args, kwargs, message):
@@ -282,9 +304,47 @@ def test_thousand_resources_configure(config, make_app):
     # Not a timing test: many resources must not collide or misroute.
     for number in range(200):
         config.add_resource(
-            Items, name=f'r{number}', collection_path=f'/r{number}',
+            Items,
+            name=f'r{number}',
+            collection_path=f'/r{number}',
             path=f'/r{number}/{{id}}',
         )
     app = make_app()
     assert app.get('/r199/1').json == {}
     assert app.get('/r0').json == []
+
+
+def test_media_types_as_a_string(config, make_app):
+    config.add_resource(Other, collection_path='/o', media_types='json')
+    assert make_app().get('/o').json == ['other']
+
+
+@pytest.mark.parametrize('value', [[5], ['json', None]])
+def test_media_type_names_must_be_strings(config, value):
+    with pytest.raises(ResourceConfigurationError, match='non-empty list'):
+        config.add_resource(Other, collection_path='/o', media_types=value)
+
+
+def test_restkit_route_predicate_takes_only_true(config):
+    with pytest.raises(ConfigurationError, match='only True'):
+        config.add_view(lambda request: {}, restkit_route='yes')
+        config.commit()
+
+
+def test_renderer_without_request(config):
+    from pyramid.renderers import render
+
+    config.commit()
+    assert render('restkit.json', {'a': 1}) == b'{"a":1}'
+
+
+def test_default_falls_back_to_first_renderable_type(config, make_app):
+    class TextRenderer:
+        def dumps(self, value, request):
+            return str(value).encode()
+
+    config.add_media_type('plain', 'text/plain', renderer=TextRenderer())
+    config.add_resource(Other, collection_path='/o', media_types=['plain'])
+    res = make_app().get('/o')
+    assert res.content_type == 'text/plain'
+    assert res.body == b"['other']"

@@ -35,7 +35,8 @@ class Listing(RequestSchema):
             colander.Integer(), missing=10, validator=colander.Range(1, 50)
         )
         tag = colander.SchemaNode(
-            colander.Sequence(), colander.SchemaNode(colander.String()),
+            colander.Sequence(),
+            colander.SchemaNode(colander.String()),
             missing=(),
         )
 
@@ -132,8 +133,8 @@ def test_null_on_optional_is_absent_and_on_required_is_error(app):
 
 def test_unknown_fields_are_named(app):
     res = app.post_json(
-        '/articles', {'title': 'x', 'extra': 1, 'author': {'name': 'a',
-                                                          'age': 3}},
+        '/articles',
+        {'title': 'x', 'extra': 1, 'author': {'name': 'a', 'age': 3}},
         status=400,
     )
     names = sorted(e['name'] for e in res.json['errors'])
@@ -273,8 +274,11 @@ def test_415_lists_accepted_types(config, make_app, method, header):
     config.add_resource(Sink, path='/sink', schema=Article)
     app = make_app()
     res = app.request(
-        '/sink', method=method, body=b'title=x',
-        headers={'Content-Type': 'text/csv'}, expect_errors=True,
+        '/sink',
+        method=method,
+        body=b'title=x',
+        headers={'Content-Type': 'text/csv'},
+        expect_errors=True,
     )
     assert res.status_int == 415
     assert res.headers[header] == 'application/json'
@@ -283,7 +287,9 @@ def test_415_lists_accepted_types(config, make_app, method, header):
 
 def test_415_for_body_without_content_type(app):
     res = app.request(
-        '/articles', method='POST', body=b'{"title": "x"}',
+        '/articles',
+        method='POST',
+        body=b'{"title": "x"}',
         expect_errors=True,
     )
     assert res.status_int == 415
@@ -365,10 +371,27 @@ def test_deferred_schema_is_bound_to_the_request(config, make_app):
 
     config.add_resource(Owned, collection_path='/owned', schema=Deferred)
     app = make_app()
-    res = app.post_json(
-        '/owned', {'owner': 'ann'}, headers={'X-Owner': 'ann'}
-    )
+    res = app.post_json('/owned', {'owner': 'ann'}, headers={'X-Owner': 'ann'})
     assert res.json == {'owner': 'ann'}
     app.post_json(
         '/owned', {'owner': 'bob'}, headers={'X-Owner': 'ann'}, status=400
     )
+
+
+def test_post_without_length_or_chunking_has_no_body(app):
+    environ = {
+        'REQUEST_METHOD': 'POST',
+        'PATH_INFO': '/articles',
+        'SERVER_NAME': 'localhost',
+        'SERVER_PORT': '80',
+        'SERVER_PROTOCOL': 'HTTP/1.0',
+        'wsgi.url_scheme': 'http',
+        'wsgi.input': io.BytesIO(b'{"title": "ignored"}'),
+        'wsgi.errors': io.StringIO(),
+    }
+    started = []
+    body = b''.join(
+        app.app(environ, lambda status, headers: started.append(status))
+    )
+    assert started[0].startswith('400')
+    assert json.loads(body)['errors'][0]['name'] == 'title'

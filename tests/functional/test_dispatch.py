@@ -389,3 +389,59 @@ def test_operation_without_schema_does_not_parse_body(config, make_app):
     app = make_app()
     res = app.post('/echo', b'not json at all', content_type='text/weird')
     assert res.json == {'validated': {}, 'body': 'not json at all'}
+
+
+class Statuses:
+    def __init__(self, request):
+        self.request = request
+
+    @operation(status=201)
+    def get(self):
+        kind = self.request.matchdict['kind']
+        if kind == 'accepted':
+            self.request.response.status = 202
+        elif kind == 'vary':
+            self.request.response.vary = ('Cookie',)
+        elif kind == 'vary-accept':
+            self.request.response.vary = ('accept', 'Cookie')
+        return {'kind': kind}
+
+
+def test_status_on_request_response_beats_operation_status(config, make_app):
+    config.add_resource(Statuses, path='/s/{kind}')
+    app = make_app()
+    res = app.get('/s/accepted', status=202)
+    assert res.json == {'kind': 'accepted'}
+    assert res.content_type == 'application/json'
+    app.get('/s/plain', status=201)
+
+
+def test_vary_is_merged_with_the_resource_own(config, make_app):
+    config.add_resource(Statuses, path='/s/{kind}')
+    app = make_app()
+    assert app.get('/s/vary').headers['Vary'] == 'Cookie, Accept'
+    assert app.get('/s/vary-accept').headers['Vary'] == 'accept, Cookie'
+
+
+def test_custom_http_error_without_explanation(config, make_app):
+    from pyramid.httpexceptions import HTTPClientError
+
+    class HTTPTeapot(HTTPClientError):
+        code = 418
+        title = "I'm a teapot"
+        explanation = ''
+
+    class Pot:
+        def __init__(self, request):
+            self.request = request
+
+        def get(self):
+            raise HTTPTeapot()
+
+    config.add_resource(Pot, path='/pot')
+    res = make_app().get('/pot', status=418)
+    assert res.json == {
+        'type': 'about:blank',
+        'title': "I'm a teapot",
+        'status': 418,
+    }
