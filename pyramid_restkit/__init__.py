@@ -1,8 +1,9 @@
 """pyramid_restkit: REST resources for Pyramid.
 
 ``config.include('pyramid_restkit')`` adds the ``add_resource`` and
-``add_media_type`` directives, the method override tween, the built-in
-media types and the problem details error views of restkit routes.
+``add_media_type`` directives, the method override tween, a view deriver
+for resource views, the built-in media types and the problem details error
+views of restkit routes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pyramid.tweens import MAIN
 
 from .config import add_media_type, add_resource, setup_registry
 from .decorators import operation, resource
+from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
 from .formats.json import JSONRenderer, parse_json
 from .predicates import RestkitRoutePredicate
@@ -54,6 +56,7 @@ def includeme(config: Any) -> None:
     config.add_directive('add_media_type', add_media_type, action_wrap=True)
     setup_registry(config)
     config.add_view_predicate('restkit_route', RestkitRoutePredicate)
+    config.add_view_deriver(restkit_resource_view)
     config.add_tween(
         'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN
     )

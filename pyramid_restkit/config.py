@@ -306,12 +306,16 @@ def add_resource(
         if callable(getattr(cls, custom_options, None)):
             operations[custom_options] = ('OPTIONS', {})
         infos.append((route_name, route, operations))
-        config.add_route(route_name, pattern, factory=factory)
+        # PERF: nested directives reuse this call's info; otherwise each
+        # one walks the stack again for a location conflicts never show.
+        info = config.action_info
+        config.add_route(route_name, pattern, factory=factory, _info=info)
         config.add_view(
             _route_view(cls, route),
             route_name=route_name,
-            request_method=tuple(v for v in allow.split(', ')),
-            permission=NO_PERMISSION_REQUIRED,
+            request_method=tuple(allow.split(', ')),
+            restkit_resource=name,
+            _info=info,
         )
         intr['routes'][route_name] = {'pattern': pattern, 'allow': allow}
         intr['operations'].update(
