@@ -182,32 +182,36 @@ class Operation:
         if isinstance(result, Response):
             return result
         response = request.__dict__.get('response')
+        if response is None:
+            # PERF: the common case, a new response built from a header
+            # list, costs a third of WebOb's setters.
+            headers = [] if self.forced is not None else [('Vary', 'Accept')]
+            if result is None:
+                return Response(status=204, headerlist=headers)
+            headers.append(('Content-Type', media.content_type))
+            body = self._render(request, media, result)
+            return Response(body=body, status=self.status, headerlist=headers)
+        # The resource used request.response: keep its headers, cookies and
+        # a status it set (200 is the default, so it cannot count).
         if result is None:
-            if response is None:
-                response = Response(status=204)
-            elif response.status_int == 200:
+            if response.status_int == 200:
                 response.status = 204
             del response.content_type
             response.body = b''
         else:
-            if self.output is not None:
-                result = self.output(result)
-            body = media.renderer.dumps(result, request)  # type: ignore[union-attr]
-            if response is None:
-                response = Response(
-                    body=body,
-                    status=self.status,
-                    content_type=media.content_type,
-                    charset=None,
-                )
-            else:
-                if response.status_int == 200:
-                    response.status = self.status
-                response.content_type = media.content_type
-                response.body = body
+            body = self._render(request, media, result)
+            if response.status_int == 200:
+                response.status = self.status
+            response.content_type = media.content_type
+            response.body = body
         if self.forced is None:
             response.vary = _vary(response.vary)
         return response
+
+    def _render(self, request: Any, media: MediaType, result: Any) -> bytes:
+        if self.output is not None:
+            result = self.output(result)
+        return media.renderer.dumps(result, request)  # type: ignore[union-attr]
 
 
 def _vary(current: Any) -> tuple[str, ...]:

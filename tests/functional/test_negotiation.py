@@ -26,6 +26,11 @@ class Greeting:
     def put(self):
         return 'forced'
 
+    @operation(media_type='json')
+    def delete(self):
+        self.request.response.headers['X-Touched'] = 'yes'
+        return {'deleted': True}
+
 
 def register_text(config):
     config.add_media_type('plain', 'text/plain', renderer=TextRenderer())
@@ -77,6 +82,10 @@ def test_forced_media_type_skips_accept(app):
     res = app.put('/greeting', headers={'Accept': 'image/png'})
     assert res.content_type == 'application/json'
     assert res.json == 'forced'
+    assert 'Vary' not in res.headers
+    res = app.delete('/greeting', headers={'Accept': 'image/png'})
+    assert res.json == {'deleted': True}
+    assert res.headers['X-Touched'] == 'yes'
     assert 'Vary' not in res.headers
 
 
