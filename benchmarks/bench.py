@@ -254,6 +254,25 @@ def build_cornice() -> WSGIApp:
 # -- include overhead: one plain route, with and without the kit -----------
 
 
+class KitVerbs:
+    """Every item verb doing the same work: what differs is dispatch."""
+
+    def __init__(self, request: Request, context: object = None) -> None:
+        self.request = request
+
+    def get(self) -> dict[str, bool]:
+        return {'ok': True}
+
+    post = put = patch = delete = get
+
+
+def build_verbs() -> WSGIApp:
+    config = Configurator()
+    config.include('pyramid_restkit')
+    config.add_resource(KitVerbs, name='verbs', path='/verbs/{id}')
+    return config.make_wsgi_app()
+
+
 def hello(request: Request) -> dict[str, str]:
     return {'hello': 'world'}
 
@@ -507,6 +526,9 @@ POST_BODY = json.dumps(
     }
 ).encode()
 
+#: Verbs whose dispatch cost must not depend on their position.
+VERBS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
+
 CASES = [
     Case('get', 'GET item', 'GET', f'/posts/{GET_ID}', expect(200, 200, 200)),
     Case(
@@ -551,6 +573,17 @@ CASES = [
         member='hello',
         round_factor=INCLUDE_ROUND_FACTOR,
     ),
+    *(
+        Case(
+            f'verb-{verb}',
+            f'{verb} /verbs/1',
+            verb,
+            '/verbs/1',
+            {'verbs': 200},
+            member='ok',
+        )
+        for verb in VERBS
+    ),
 ]
 
 
@@ -586,6 +619,7 @@ def targets(
         return cases[case][app].median
 
     bare_get = us('get', 'bare')
+    verbs = [us(f'verb-{verb}', 'verbs') for verb in VERBS]
     return [
         Target(
             'kit GET item / bare GET item',
@@ -611,6 +645,12 @@ def targets(
             1.02,
             'x',
             strict=True,
+        ),
+        Target(
+            'slowest verb / fastest verb (kit)',
+            max(verbs) / min(verbs),
+            1.10,
+            'x',
         ),
         Target(
             'configure 1000 resources (kit)',
@@ -641,7 +681,7 @@ def render_table(
         f'{"kit/bare":>10}{"cornice/bare":>14}',
     ]
     for case in CASES:
-        if case.key == 'include':
+        if case.key == 'include' or case.key.startswith('verb-'):
             continue
         t = cases[case.key]
         bare, kit, cornice = (t[a].median * 1e6 for a in API_APPS)
@@ -664,7 +704,16 @@ def render_table(
         f'{"with/without":>14}',
         f'{"plain route (GET /hello)":<36}{without:>12.1f}{with_kit:>10.1f}'
         f'{with_kit / without:>13.3f}x',
+        '',
+        f'{"dispatch per verb (kit, same work)":<36}{"us":>10}'
+        f'{"/fastest":>10}',
     ]
+    verb_us = {v: cases[f'verb-{v}']['verbs'].median * 1e6 for v in VERBS}
+    fastest = min(verb_us.values())
+    for verb, value in verb_us.items():
+        lines.append(
+            f'{verb + " /verbs/1":<36}{value:>10.1f}{value / fastest:>9.3f}x'
+        )
     return '\n'.join(lines)
 
 
@@ -754,6 +803,7 @@ def main(argv: list[str] | None = None) -> int:
         'cornice': build_cornice(),
         'without': build_plain(include_kit=False),
         'with': build_plain(include_kit=True),
+        'verbs': build_verbs(),
     }
     problems = check(apps, CASES)
     if problems:

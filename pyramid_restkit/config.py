@@ -74,6 +74,7 @@ class RouteTable(dict[str, RouteInfo]):
     def __init__(self) -> None:
         super().__init__()
         self.negotiators: dict[tuple[str, ...], Negotiator] = {}
+        self.validators: dict[tuple[Any, bool], Validator] = {}
 
 
 def check_options(options: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -417,12 +418,17 @@ def _operation(
     schema = opts.get('schema')
     validator = None
     if schema is not None:
-        validator = Validator(
-            schema,
-            partial=verb == 'PATCH',
-            unknown=settings.unknown_fields,
-            status=settings.validation_status,
-        )
+        # PERF: operations sharing a schema share its prepared clones.
+        key = (schema, verb == 'PATCH')
+        validator = table.validators.get(key)
+        if validator is None:
+            validator = Validator(
+                schema,
+                partial=verb == 'PATCH',
+                unknown=settings.unknown_fields,
+                status=settings.validation_status,
+            )
+            table.validators[key] = validator
     permission = opts.get('permission')
     if isinstance(permission, Mapping):
         permission = permission.get(verb)

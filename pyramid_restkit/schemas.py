@@ -200,8 +200,11 @@ def has_deferred(schema: colander.SchemaNode) -> bool:
         node = stack.pop()
         # NOTE: class attributes count too (``validator = deferred(...)``
         # in a SchemaNode subclass), as they do for colander's own bind().
-        for name in dir(node):
-            if isinstance(getattr(node, name, None), colander.deferred):
+        for namespace in (node, *type(node).__mro__):
+            if any(
+                isinstance(value, colander.deferred)
+                for value in vars(namespace).values()
+            ):
                 return True
         stack.extend(node.children)
     return False
