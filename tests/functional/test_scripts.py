@@ -34,4 +34,4 @@ def test_pviews_explains_a_resource_url(capsys):
     out = run(pviews, ['pviews', INI, '/notes/7'], capsys)
     assert 'route name: notes.item' in out
     assert 'tests.fixtures.scanned.Notes' in out
-    assert "request_method = GET,HEAD,OPTIONS" in out
+    assert 'request_method = GET,HEAD,OPTIONS' in out
