@@ -94,6 +94,11 @@ def _check_scalar(typ: Any, node: Any, value: Any) -> None:
     ):
         if not isinstance(value, str):
             _expect(node, 'Expected a string.')
+        # NOTE: colander reads '' as "absent", which would let a PATCH
+        # skip the field's validators; in JSON it is a value, and only
+        # null means absent.
+        if value == '' and not getattr(typ, 'allow_empty', False):
+            _expect(node, 'Must not be empty.')
     elif isinstance(typ, colander.Mapping):
         if not isinstance(value, dict):
             _expect(node, 'Expected an object.')

@@ -1279,3 +1279,43 @@ def test_as_schema_refuses_other_values(value: Any) -> None:
     assert str(info.value).startswith(
         f'response_schema must be a colander schema, not {value!r}'
     )
+
+
+def _string_schema(**kw: Any) -> colander.SchemaNode:
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(
+        colander.SchemaNode(colander.String(**kw), name='title', missing='-')
+    )
+    schema.add(colander.SchemaNode(colander.Date(), name='day', missing=None))
+    return schema
+
+
+@pytest.mark.parametrize('partial', [False, True])
+@pytest.mark.parametrize('field', ['title', 'day'])
+def test_typed_empty_string_is_a_value_not_absence(
+    partial: bool, field: str
+) -> None:
+    node = prepare(_string_schema(), typed=True, partial=partial)
+    with pytest.raises(colander.Invalid) as info:
+        node.deserialize({field: ''})
+    errors = field_errors(info.value, 'body')
+    assert errors == [
+        {
+            'location': 'body',
+            'name': field,
+            'description': 'Must not be empty.',
+        }
+    ]
+
+
+def test_typed_empty_string_allowed_when_the_type_allows_it() -> None:
+    node = prepare(_string_schema(allow_empty=True), typed=True)
+    assert node.deserialize({'title': ''}) == {'title': '', 'day': None}
+
+
+def test_text_empty_string_stays_absent() -> None:
+    node = prepare(_string_schema(), typed=False)
+    assert node.deserialize({'title': '', 'day': ''}) == {
+        'title': '-',
+        'day': None,
+    }
