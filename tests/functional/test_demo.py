@@ -1,7 +1,8 @@
 """Functional tests of the demo application (``demo/``), through WebTest.
 
-Run from the repository root (``python -m pytest``) so that the top-level
-``demo`` module is importable.
+``demo`` is a top-level module of the repository, not an installed
+package: it is importable because pytest runs with ``pythonpath = .``
+(setup.cfg) from the repository root.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def database(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(database: Path) -> AppFactory:
+def make_demo(database: Path) -> AppFactory:
     """Build a new demo application on the test database."""
 
     def make() -> TestApp:
@@ -49,9 +50,9 @@ def make_app(database: Path) -> AppFactory:
 
 
 @pytest.fixture
-def app(make_app: AppFactory) -> TestApp:
+def app(make_demo: AppFactory) -> TestApp:
     """The demo application on a fresh database."""
-    return make_app()
+    return make_demo()
 
 
 def new_post(app: TestApp, **fields: Any) -> dict[str, Any]:
@@ -101,11 +102,16 @@ def allowed(res: TestResponse) -> set[str]:
     return {m.strip() for m in res.headers['Allow'].split(',')}
 
 
+COUNTS = {
+    'posts': 'SELECT COUNT(*) FROM posts',
+    'comments': 'SELECT COUNT(*) FROM comments',
+}
+
+
 def count(database: Path, table: str) -> int:
     """Count the rows of ``table`` straight from the database file."""
-    assert table in {'posts', 'comments'}
     with closing(sqlite3.connect(database)) as conn:
-        (n,) = conn.execute(f'SELECT COUNT(*) FROM {table}').fetchone()
+        (n,) = conn.execute(COUNTS[table]).fetchone()
     return int(n)
 
 
@@ -275,8 +281,22 @@ def test_patch_and_put_validation_errors(app: TestApp) -> None:
     url = f'/posts/{new_post(app)["id"]}'
     res = app.put_json(url, {'title': 'only a title'}, status=400)
     assert errors(res) == {('body', 'body')}
+    res = app.patch_json(url, {'title': 7, 'tags': [None]}, status=400)
+    assert errors(res) == {('body', 'title'), ('body', 'tags.0')}
+    res = app.patch_json(url, {'title': 'x' * 201}, status=400)
+    assert errors(res) == {('body', 'title')}
+    res = app.patch_json(url, {'published': 1, 'x': 1}, status=400)
+    assert errors(res) == {('body', 'published'), ('body', 'x')}
+    assert app.get(url).json['title'] == 'Hello'
+
+
+def test_patch_empty_title_is_rejected(app: TestApp) -> None:
+    # An empty string is a value in JSON, not an absent field: the
+    # Length(1, 200) validator must reject it, as it does on POST and PUT.
+    url = f'/posts/{new_post(app)["id"]}'
     res = app.patch_json(url, {'title': ''}, status=400)
     assert errors(res) == {('body', 'title')}
+    assert app.get(url).json['title'] == 'Hello'
 
 
 def test_malformed_json_is_400(app: TestApp) -> None:
@@ -453,12 +473,12 @@ def test_deleting_a_post_deletes_its_comments(
 # Persistence and transactions
 
 
-def test_data_survives_a_new_application(make_app: AppFactory) -> None:
-    first = make_app()
+def test_data_survives_a_new_application(make_demo: AppFactory) -> None:
+    first = make_demo()
     post = new_post(first, tags=['kept'])
     comment = new_comment(first, post['id'])
 
-    second = make_app()
+    second = make_demo()
     assert second.get(f'/posts/{post["id"]}').json == post
     comments = second.get(f'/posts/{post["id"]}/comments').json
     assert comments['items'] == [comment]
