@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPConflict
 from pyramid.request import Request
@@ -320,15 +319,6 @@ def test_unsupported_content_type_is_415(app: TestApp) -> None:
     assert 'application/json' in res.headers['Accept-Post']
 
 
-def test_form_body_is_coerced(app: TestApp) -> None:
-    res = app.post(
-        '/posts', {'title': 'From a form', 'body': 'b', 'published': 'true'}
-    )
-    assert res.status_int == 201
-    assert res.json['title'] == 'From a form'
-    assert res.json['published'] is True
-
-
 def test_method_override(app: TestApp) -> None:
     url = f'/posts/{new_post(app)["id"]}'
     res = app.post_json(
@@ -336,22 +326,6 @@ def test_method_override(app: TestApp) -> None:
     )
     assert res.json['title'] == 'Patched'
     assert res.json['body'] == 'First post.'
-
-
-def test_negotiation(app: TestApp) -> None:
-    post = new_post(app, tags=['no'])
-    res = app.get(f'/posts/{post["id"]}.json')
-    assert res.content_type == 'application/json'
-    assert res.json == post
-    res = app.get(
-        f'/posts/{post["id"]}', headers={'Accept': 'application/yaml'}
-    )
-    assert res.content_type == 'application/yaml'
-    assert yaml.safe_load(res.text) == post
-    res = app.get(
-        f'/posts/{post["id"]}', headers={'Accept': 'image/png'}, status=406
-    )
-    problem(res, 406)
 
 
 # Methods
