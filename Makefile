@@ -18,7 +18,8 @@ $(BIN)/.bench-installed: $(BIN)/.installed
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/pserve demo/development.ini
+	@# demo/ is a top-level module, not an installed package.
+	PYTHONPATH=. $(BIN)/pserve demo/development.ini
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
