@@ -26,12 +26,22 @@ class ParseOptions:
     charset: str | None = None
     #: The request, for parsers that read more than the body (forms).
     request: Any = None
+    #: The whole Content-Type header (a multipart boundary lives there).
+    content_type: str = ''
+    #: At most this many fields in a form body.
+    max_fields: int = 1000
 
 
 class Renderer(Protocol):
-    """Turns a value into the bytes of a response body."""
+    """Turns a value into the bytes of a response body.
 
-    def dumps(self, value: Any, request: Any) -> bytes: ...
+    ``options`` are the operation's ``media_options`` for this media type
+    (for example ``{'root': 'post'}`` for XML); renderers ignore what they
+    do not know.  A renderer may also define ``dumps_problem(value,
+    request)`` to render RFC 9457 problem details in its own convention.
+    """
+
+    def dumps(self, value: Any, request: Any, **options: Any) -> bytes: ...
 
 
 #: ``parser(body, options)`` returns the parsed value or raises

@@ -199,8 +199,8 @@ class JSONRenderer:
             return method(request)
         raise TypeError(f'{type(obj).__name__} is not JSON serializable')
 
-    def dumps(self, value: Any, request: Any) -> bytes:
-        """Return ``value`` as JSON bytes."""
+    def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
+        """Return ``value`` as JSON bytes (``options`` are ignored)."""
         # PERF: the encoders are built once; the request reaches adapters
         # through a context variable instead of a closure made per call.
         token = self._request.set(request)
