@@ -1,6 +1,7 @@
 """Demo application of pyramid_restkit: a small blog API on SQLite.
 
-Run it from the repository root with ``pserve demo/development.ini``.
+Serve it with ``make demo``, or from the repository root with
+``PYTHONPATH=. pserve demo/development.ini`` (``demo`` is not installed).
 """
 
 from __future__ import annotations
