@@ -20,10 +20,14 @@ from .decorators import operation, resource
 from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
 from .formats.json import JSONRenderer, parse_json
-from .predicates import RestkitRoutePredicate
+from .predicates import (
+    FormatPredicate,
+    FormatSuffixPredicate,
+    RestkitRoutePredicate,
+)
 from .schemas import RequestSchema
-from .tweens import ORIGINAL_METHOD
 from .views import (
+    ORIGINAL_METHOD,
     http_error_view,
     internal_error_view,
     method_not_allowed_view,
@@ -56,6 +60,8 @@ def includeme(config: Any) -> None:
     config.add_directive('add_media_type', add_media_type, action_wrap=True)
     setup_registry(config)
     config.add_view_predicate('restkit_route', RestkitRoutePredicate)
+    config.add_view_predicate('format', FormatPredicate)
+    config.add_route_predicate('format_suffix', FormatSuffixPredicate)
     config.add_view_deriver(restkit_resource_view)
     config.add_tween(
         'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN

@@ -16,19 +16,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pyramid.interfaces import PHASE1_CONFIG, PHASE2_CONFIG, IDefaultPermission
-from pyramid.security import NO_PERMISSION_REQUIRED
 
 from .decorators import OPERATION_ATTR
 from .errors import ResourceConfigurationError
 from .interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from .media import MediaType, MediaTypes, Parser, Renderer
 from .negotiation import Negotiator
+from .operations import RouteTable, build_operation
+from .predicates import suffix_pregenerator, with_suffix
 from .renderers import MediaRendererFactory, renderer_extension
-from .schemas import Validator, as_schema, compile_output
+from .schemas import as_schema
 from .settings import Settings, parse_settings
 from .views import (
     VERB_ORDER,
-    Operation,
     RouteInfo,
     View,
     options_view,
@@ -62,19 +62,11 @@ RESOURCE_OPTIONS = frozenset(
         'summary',
         'description',
         'tags',
+        'media_options',
     }
 )
 #: Options of ``@operation``: the resource's plus two of its own.
 OPERATION_OPTIONS = RESOURCE_OPTIONS | {'status', 'media_type'}
-
-
-class RouteTable(dict[str, RouteInfo]):
-    """Route name -> :class:`RouteInfo` (the ``IRestkitRoutes`` utility)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.negotiators: dict[tuple[str, ...], Negotiator] = {}
-        self.validators: dict[tuple[Any, bool], Validator] = {}
 
 
 def check_options(options: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -132,6 +124,18 @@ def _check_operation(options: dict[str, Any], where: str) -> dict[str, Any]:
     if 'media_types' in checked:
         checked['media_types'] = _check_names(
             checked['media_types'], f'{where}: media_types'
+        )
+    media_options = checked.get('media_options')
+    if media_options is not None and not (
+        isinstance(media_options, Mapping)
+        and all(
+            isinstance(k, str) and isinstance(v, Mapping)
+            for k, v in media_options.items()
+        )
+    ):
+        raise ResourceConfigurationError(
+            f'{where}: media_options maps media type names to option '
+            f'mappings, e.g. {{"xml": {{"root": "post"}}}}: {media_options!r}'
         )
     status = checked.get('status')
     if status is not None and (
@@ -310,7 +314,14 @@ def add_resource(
         # PERF: nested directives reuse this call's info; otherwise each
         # one walks the stack again for a location conflicts never show.
         info = config.action_info
-        config.add_route(route_name, pattern, factory=factory, _info=info)
+        config.add_route(
+            route_name,
+            with_suffix(pattern),
+            factory=factory,
+            format_suffix=True,
+            pregenerator=suffix_pregenerator,
+            _info=info,
+        )
         config.add_view(
             _route_view(cls, route),
             route_name=route_name,
@@ -337,7 +348,7 @@ def add_resource(
         default_permission = registry.queryUtility(IDefaultPermission)
         for route_name, route, operations in infos:
             for attr, (verb, opts) in operations.items():
-                route.operations[verb] = _operation(
+                route.operations[verb] = build_operation(
                     cls,
                     attr,
                     verb,
@@ -349,6 +360,7 @@ def add_resource(
                     default_permission=default_permission,
                     where=f'{where}.{attr}',
                 )
+            route.negotiator = _error_negotiator(route.operations)
             if 'GET' in route.operations:
                 route.operations['HEAD'] = route.operations['GET']
             route.operations.setdefault('OPTIONS', options_view(route.allow))
@@ -362,97 +374,15 @@ def add_resource(
             config.action(('restkit paths', normalize_pattern(pattern)))
 
 
-def _operation(
-    cls: type,
-    attr: str,
-    verb: str,
-    opts: dict[str, Any],
-    *,
-    takes_context: bool,
-    settings: Settings,
-    media_types: MediaTypes,
-    table: RouteTable,
-    default_permission: str | None,
-    where: str,
-) -> Operation:
-    names = opts.get('media_types') or media_types.enabled
-    for media_name in names:
-        if media_name not in media_types.enabled:
-            raise ResourceConfigurationError(
-                f'{where}: media type {media_name!r} is not enabled '
-                f'(enabled: {", ".join(media_types.enabled)})'
-            )
-    renderable = [
-        media_types.by_name[n]
-        for n in names
-        if media_types.by_name[n].renderer is not None
-    ]
-    forced = None
-    negotiator = None
-    if opts.get('media_type') is not None:
-        forced = media_types.get(opts['media_type'])
-        if forced.renderer is None:
-            raise ResourceConfigurationError(
-                f'{where}: media type {forced.name!r} cannot render'
-            )
-    else:
-        default_name = opts.get('default_media_type') or media_types.default
-        if default_name not in [m.name for m in renderable]:
-            if 'default_media_type' in opts:
-                raise ResourceConfigurationError(
-                    f'{where}: default_media_type {default_name!r} is not '
-                    f'among its media types ({", ".join(names)})'
-                )
-            if not renderable:
-                raise ResourceConfigurationError(
-                    f'{where}: none of its media types can render'
-                )
-            default_name = renderable[0].name
-        key = (default_name, *(m.name for m in renderable))
-        negotiator = table.negotiators.get(key)
-        if negotiator is None:
-            negotiator = Negotiator(
-                renderable, media_types.by_name[default_name]
-            )
-            table.negotiators[key] = negotiator
-    schema = opts.get('schema')
-    validator = None
-    if schema is not None:
-        # PERF: operations sharing a schema share its prepared clones.
-        key = (schema, verb == 'PATCH')
-        validator = table.validators.get(key)
-        if validator is None:
-            validator = Validator(
-                schema,
-                partial=verb == 'PATCH',
-                unknown=settings.unknown_fields,
-                status=settings.validation_status,
-            )
-            table.validators[key] = validator
-    permission = opts.get('permission')
-    if isinstance(permission, Mapping):
-        permission = permission.get(verb)
-    if permission is None and verb != 'OPTIONS':
-        permission = default_permission
-    if permission == NO_PERMISSION_REQUIRED:
-        permission = None
-    response_schema = opts.get('response_schema')
-    return Operation(
-        cls=cls,
-        attr=attr,
-        takes_context=takes_context,
-        status=opts.get('status') or 200,
-        permission=permission,
-        negotiator=negotiator,
-        forced=forced,
-        validator=validator,
-        parsers=media_types.parsers(names),
-        output=None
-        if response_schema is None
-        else compile_output(response_schema),
-        max_body_size=settings.max_body_size,
-        max_depth=settings.max_depth,
-    )
+def _error_negotiator(operations: Mapping[str, Any]) -> Negotiator | None:
+    """The negotiator that renders errors raised before negotiation."""
+    for verb in ('GET', *operations):
+        negotiator: Negotiator | None = getattr(
+            operations.get(verb), 'negotiator', None
+        )
+        if negotiator is not None:
+            return negotiator
+    return None
 
 
 def add_media_type(
@@ -551,8 +481,15 @@ def setup_registry(config: Any) -> None:
 
     def enable_media_types() -> None:
         settings: Settings = registry.getUtility(IRestkitSettings)
-        registry.getUtility(IMediaTypes).enable(
-            settings.media_types, settings.default_media_type
+        media_types: MediaTypes = registry.getUtility(IMediaTypes)
+        media_types.enable(settings.media_types, settings.default_media_type)
+        registry.getUtility(IRestkitRoutes).plain_negotiator = Negotiator(
+            [
+                media_types.by_name[name]
+                for name in media_types.enabled
+                if media_types.by_name[name].renderer is not None
+            ],
+            media_types.by_name[media_types.default],
         )
 
     config.action(

@@ -32,6 +32,13 @@ class ParseOptions:
     max_fields: int = 1000
 
 
+def with_charset(media_type: str) -> str:
+    """Add ``charset=utf-8`` to ``text/*`` types, whose default is ASCII."""
+    if media_type.startswith('text/') and ';' not in media_type:
+        return media_type + '; charset=utf-8'
+    return media_type
+
+
 class Renderer(Protocol):
     """Turns a value into the bytes of a response body.
 
@@ -56,6 +63,11 @@ class MediaType:
     ``typed`` says the parser yields typed values (numbers, booleans) that
     schemas must not coerce; text formats (forms, XML) leave it False.
     ``charsets`` are the only charsets the parser accepts (empty: any).
+    ``problem_type`` is the Content-Type of problem details in this family
+    (``application/problem+xml``); ``None`` falls back to JSON.
+    ``parse_opt_in``: the parser serves only operations that list the type
+    in their own ``media_types`` (``text/plain``, a CORS-safelisted type).
+    ``default_enabled``: enabled when ``restkit.media_types`` is not set.
     """
 
     name: str
@@ -67,11 +79,13 @@ class MediaType:
     typed: bool = True
     charsets: frozenset[str] = frozenset()
     problem_type: str | None = None
+    parse_opt_in: bool = False
+    default_enabled: bool = True
 
     @property
     def content_type(self) -> str:
         """The Content-Type header of a response in this format."""
-        return self.media_type
+        return with_charset(self.media_type)
 
 
 @dataclass
@@ -82,9 +96,14 @@ class MediaTypes:
     #: Enabled names in server preference order (set at commit).
     enabled: tuple[str, ...] = ()
     default: str = 'json'
+    #: URL suffix -> name, of the enabled types (set at commit).
+    suffixes: dict[str, str] = field(default_factory=dict)
 
     def add(self, media: MediaType) -> None:
         self.by_name[media.name] = media
+
+    def remove(self, name: str) -> None:
+        self.by_name.pop(name, None)
 
     def get(self, name: str) -> MediaType:
         try:
@@ -98,7 +117,11 @@ class MediaTypes:
     def enable(self, names: Iterable[str] | None, default: str) -> None:
         """Fix the enabled types and the default (called once, at commit)."""
         if names is None:
-            chosen = tuple(self.by_name)
+            chosen = tuple(
+                name
+                for name, media in self.by_name.items()
+                if media.default_enabled
+            )
         else:
             chosen = tuple(self.get(name).name for name in names)
         self.get(default)
@@ -109,12 +132,25 @@ class MediaTypes:
             )
         self.enabled = chosen
         self.default = default
+        self.suffixes = {
+            suffix: name
+            for name in chosen
+            for suffix in self.by_name[name].suffixes
+        }
 
-    def parsers(self, names: Iterable[str]) -> dict[str, MediaType]:
-        """Map each input content type of ``names`` to its media type."""
+    def parsers(
+        self, names: Iterable[str], explicit: bool
+    ) -> dict[str, MediaType]:
+        """Map each input content type of ``names`` to its media type.
+
+        ``explicit``: the operation listed ``names`` itself, which opts in
+        to the parsers that need it.
+        """
         table: dict[str, MediaType] = {}
         for name in names:
             media = self.by_name[name]
+            if media.parse_opt_in and not explicit:
+                continue
             if media.parser is not None:
                 for content_type in media.input_types:
                     table.setdefault(content_type, media)

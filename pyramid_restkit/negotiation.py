@@ -1,20 +1,30 @@
 """Choosing the response media type: pure functions over frozen offers.
 
 A :class:`Negotiator` is built once per operation, when the configuration
-is committed, from the media types the operation serves.  RFC 9110
-semantics (q-values, ``q=0``, specificity) come from WebOb's
-``acceptparse``; since parsing an Accept header costs several
-microseconds and clients send a handful of distinct values, each answer is
-cached by the header's exact text.
+is committed, from the media types the operation serves.  The chain, first
+that applies wins (the operation's forced type is handled by its caller):
+
+1. a URL suffix, peeled off the path by the ``format_suffix`` route
+   predicate into ``request.restkit_suffix``;
+2. the ``format`` query parameter;
+3. ``Accept`` by RFC 9110 (q-values, ``q=0``, specificity) through WebOb's
+   ``acceptparse``; since parsing a header costs several microseconds and
+   clients send a handful of distinct values, each answer is cached by the
+   header's exact text;
+4. the default.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from webob.acceptparse import AcceptValidHeader, create_accept_header
 
 from .media import MediaType
+
+#: The query parameter that names a media type.
+FORMAT_PARAM = 'format'
 
 #: Distinct Accept values remembered per negotiator before starting over.
 CACHE_SIZE = 256
@@ -34,7 +44,26 @@ class Negotiator:
         self.default = default
         self._types = [media.media_type for media in ordered]
         self._by_type = {media.media_type: media for media in ordered}
+        self.by_name = {media.name: media for media in ordered}
         self._cache: dict[str, MediaType | None] = {}
+
+    def select(self, request: Any) -> tuple[MediaType | None, bool]:
+        """Run the chain for ``request``.
+
+        Returns the media type (``None``: nothing the client asked for is
+        served, a 406) and whether ``Accept`` decided, which calls for
+        ``Vary: Accept``.
+        """
+        suffix = request.__dict__.get('restkit_suffix')
+        if suffix is not None:
+            return self.by_name.get(suffix), False
+        environ = request.environ
+        # PERF: parse the query string only when it may name a format.
+        if FORMAT_PARAM + '=' in environ.get('QUERY_STRING', ''):
+            name = request.GET.get(FORMAT_PARAM)
+            if name is not None:
+                return self.by_name.get(name), False
+        return self.choose(environ.get('HTTP_ACCEPT')), True
 
     def choose(self, accept: str | None) -> MediaType | None:
         """Return the media type to render, or ``None`` for a 406."""

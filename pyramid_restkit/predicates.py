@@ -6,7 +6,7 @@ from typing import Any
 
 from pyramid.exceptions import ConfigurationError
 
-from .interfaces import IRestkitRoutes
+from .interfaces import IMediaTypes, IRestkitRoutes
 
 
 class RestkitRoutePredicate:
@@ -31,3 +31,126 @@ class RestkitRoutePredicate:
     def __call__(self, context: Any, request: Any) -> bool:
         route = request.matched_route
         return route is not None and route.name in self.routes
+
+
+#: The placeholder appended to resource patterns that end in literal text,
+#: so that ``/posts.yaml`` matches the route of ``/posts``.
+SUFFIX_PLACEHOLDER = 'restkit_suffix'
+SUFFIX_PATTERN = '{' + SUFFIX_PLACEHOLDER + r':(?:\.[^./]+)?}'
+
+
+class FormatSuffixPredicate:
+    """Route predicate ``format_suffix=True``: URL suffixes pick a format.
+
+    A registered suffix of an enabled media type (``.yaml``) is peeled off
+    the last matched value (``/posts/7.yaml``: ``id`` is ``7``) and recorded
+    as ``request.restkit_suffix`` (the media type's name) for negotiation.
+    Suffixes are case-sensitive; an unregistered one stays part of the value
+    (``/posts/1.2`` keeps ``1.2``), so an id that ends in a registered
+    suffix needs it doubled (``/files/a.json.json``).  On the placeholder
+    the kit appends itself (see :data:`SUFFIX_PLACEHOLDER`) an unregistered
+    suffix does not match the route at all.
+    """
+
+    def __init__(self, val: Any, info: Any) -> None:
+        if val is not True:
+            raise ConfigurationError(
+                f'format_suffix accepts only True, not {val!r}'
+            )
+        self.media_types = info.registry.getUtility(IMediaTypes)
+
+    def text(self) -> str:
+        return 'format_suffix = True'
+
+    phash = text
+
+    def __call__(self, info: Any, request: Any) -> bool:
+        match = info['match']
+        if not match:
+            return True
+        name = next(reversed(match))
+        value = match[name]
+        if not isinstance(value, str):  # a *remainder (a tuple)
+            return True
+        dot = value.rfind('.')
+        found = (
+            self.media_types.suffixes.get(value[dot:]) if dot >= 0 else None
+        )
+        if name == SUFFIX_PLACEHOLDER:
+            del match[name]
+            if not value:
+                return True
+            if found is None:
+                return False
+        elif found is None or dot == 0:
+            return True
+        else:
+            match[name] = value[:dot]
+        request.restkit_suffix = found
+        return True
+
+
+def with_suffix(pattern: str) -> str:
+    """``pattern`` with the suffix placeholder if it ends in literal text."""
+    if pattern.endswith('}') or '*' in pattern.rsplit('/', 1)[-1]:
+        return pattern
+    return pattern + SUFFIX_PATTERN
+
+
+def suffix_pregenerator(request: Any, elements: Any, kw: Any) -> Any:
+    """Let ``route_url`` omit the suffix placeholder (it is optional)."""
+    kw.setdefault(SUFFIX_PLACEHOLDER, '')
+    return elements, kw
+
+
+class FormatPredicate:
+    """View predicate ``format='yaml'`` (or a tuple of names).
+
+    True when the negotiated media type is one of the names, so plain
+    views can be written per format on one route::
+
+        config.add_view(yaml_view, route_name='post', format='yaml',
+                        renderer='restkit.yaml')
+
+    The negotiation is the resources' chain over every enabled media type:
+    URL suffix (with ``format_suffix=True`` on the route), ``?format=``,
+    ``Accept``, then ``restkit.default_media_type``.  Its answer is kept on
+    the request, so several views cost one negotiation.
+    """
+
+    def __init__(self, val: Any, info: Any) -> None:
+        names = (val,) if isinstance(val, str) else tuple(val)
+        if not names or not all(isinstance(n, str) for n in names):
+            raise ConfigurationError(
+                f'format takes a media type name or a tuple of them: {val!r}'
+            )
+        self.names = tuple(sorted(set(names)))
+        self.registry = info.registry
+
+    def text(self) -> str:
+        return f'format = {",".join(self.names)}'
+
+    phash = text
+
+    def __call__(self, context: Any, request: Any) -> bool:
+        media = request.__dict__.get('restkit_media')
+        if media is None:
+            media = self._negotiate(request)
+            if media is None:
+                return False
+        return media.name in self.names
+
+    def _negotiate(self, request: Any) -> Any:
+        table = self.registry.getUtility(IRestkitRoutes)
+        media, vary = table.plain_negotiator.select(request)
+        if media is not None:
+            request.restkit_media = media
+            if vary:
+                request.add_response_callback(_add_vary)
+        return media
+
+
+def _add_vary(request: Any, response: Any) -> None:
+    vary = list(response.vary or ())
+    if 'accept' not in (item.lower() for item in vary):
+        response.vary = (*vary, 'Accept')

@@ -29,6 +29,7 @@ class Settings:
     )
     max_body_size: int = 1048576
     max_depth: int = 64
+    max_fields: int = 1000
     validation_status: int = 400
     unknown_fields: str = 'raise'
 
@@ -42,6 +43,7 @@ class Settings:
             ),
             'restkit.max_body_size': self.max_body_size,
             'restkit.max_depth': self.max_depth,
+            'restkit.max_fields': self.max_fields,
             'restkit.validation_status': self.validation_status,
             'restkit.unknown_fields': self.unknown_fields,
         }
@@ -104,6 +106,7 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
         method_override_methods=methods,
         max_body_size=_int(settings, 'restkit.max_body_size', 1048576),
         max_depth=_int(settings, 'restkit.max_depth', 64),
+        max_fields=_int(settings, 'restkit.max_fields', 1000),
         validation_status=status,
         unknown_fields=unknown,
     )

@@ -17,11 +17,10 @@ from typing import Any
 from .errors import MethodOverrideError, problem
 from .interfaces import IRestkitSettings
 from .settings import Settings
-from .views import problem_response
+from .views import ORIGINAL_METHOD, OVERRIDE_FIELD, problem_response
 
-ORIGINAL_METHOD = 'restkit.original_method'
 HEADER = 'HTTP_X_HTTP_METHOD_OVERRIDE'
-FIELD = '_method'
+FIELD = OVERRIDE_FIELD
 _FORMS = ('application/x-www-form-urlencoded', 'multipart/form-data')
 
 Handler = Callable[[Any], Any]

@@ -29,12 +29,18 @@ from pyramid.httpexceptions import (
     HTTPUnsupportedMediaType,
 )
 from pyramid.response import Response
+from webob.multidict import MultiDict
 
 from .errors import problem
 from .interfaces import IMediaTypes, IRestkitRoutes
-from .media import MediaType, MediaTypes, ParseOptions
+from .media import MediaType, MediaTypes, ParseOptions, Renderer, with_charset
 from .negotiation import Negotiator
 from .schemas import Output, Validator
+
+#: ``environ`` key holding the verb sent before a method override, and the
+#: form field that carries an override (the tween owns both).
+ORIGINAL_METHOD = 'restkit.original_method'
+OVERRIDE_FIELD = '_method'
 
 log = logging.getLogger('pyramid_restkit')
 
@@ -55,6 +61,8 @@ class RouteInfo:
     def __init__(self, allow: str) -> None:
         self.allow = allow
         self.operations: dict[str, View] = {}
+        #: Chooses the format of errors raised before an operation chose.
+        self.negotiator: Negotiator | None = None
 
 
 class Operation:
@@ -80,6 +88,8 @@ class Operation:
         output: Output | None,
         max_body_size: int,
         max_depth: int,
+        max_fields: int = 1000,
+        media_options: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.cls = cls
         self.attr = attr
@@ -93,6 +103,8 @@ class Operation:
         self.output = output
         self.max_body_size = max_body_size
         self.max_depth = max_depth
+        self.max_fields = max_fields
+        self.media_options = media_options or {}
 
     def __call__(self, context: Any, request: Any) -> Response:
         if self.permission is not None and not request.has_permission(
@@ -102,13 +114,14 @@ class Operation:
                 f'{request.method} needs the permission {self.permission!r}.'
             )
         media = self.forced
+        vary = False
         if media is None:
-            request.restkit_vary = True
-            media = self.negotiator.choose(  # type: ignore[union-attr]
-                request.environ.get('HTTP_ACCEPT')
-            )
+            negotiator: Negotiator = self.negotiator  # type: ignore[assignment]
+            media, vary = negotiator.select(request)
+            if vary:
+                request.restkit_vary = True
             if media is None:
-                raise not_acceptable(self.negotiator)  # type: ignore[arg-type]
+                raise not_acceptable(negotiator, request)
         request.restkit_media = media
         if self.validator is None:
             request.validated = {}
@@ -119,7 +132,7 @@ class Operation:
         else:
             instance = self.cls(request)
         result = getattr(instance, self.attr)()
-        return self.respond(request, media, result)
+        return self.respond(request, media, result, vary)
 
     def _validate(self, request: Any) -> Any:
         validator: Validator = self.validator  # type: ignore[assignment]
@@ -174,10 +187,19 @@ class Operation:
                     f'The charset {charset[:40]!r} is not accepted; '
                     'send UTF-8.',
                 )
-        options = ParseOptions(self.max_depth, charset, request)
-        return True, media.parser(raw, options), media.typed  # type: ignore[misc]
+        options = ParseOptions(
+            self.max_depth, charset, request, content_type, self.max_fields
+        )
+        value = media.parser(raw, options)  # type: ignore[misc]
+        if isinstance(value, MultiDict) and ORIGINAL_METHOD in environ:
+            # The override's own field is not data (the tween already
+            # took it out of request.POST).
+            value.pop(OVERRIDE_FIELD, None)
+        return True, value, media.typed
 
-    def respond(self, request: Any, media: MediaType, result: Any) -> Any:
+    def respond(
+        self, request: Any, media: MediaType, result: Any, vary: bool = False
+    ) -> Any:
         """Turn a resource method's return value into the response."""
         if isinstance(result, Response):
             return result
@@ -185,7 +207,7 @@ class Operation:
         if response is None:
             # PERF: the common case, a new response built from a header
             # list, costs a third of WebOb's setters.
-            headers = [] if self.forced is not None else [('Vary', 'Accept')]
+            headers = [('Vary', 'Accept')] if vary else []
             if result is None:
                 return Response(status=204, headerlist=headers)
             headers.append(('Content-Type', media.content_type))
@@ -204,14 +226,18 @@ class Operation:
                 response.status = self.status
             response.content_type = media.content_type
             response.body = body
-        if self.forced is None:
+        if vary:
             response.vary = _vary(response.vary)
         return response
 
     def _render(self, request: Any, media: MediaType, result: Any) -> bytes:
         if self.output is not None:
             result = self.output(result)
-        return media.renderer.dumps(result, request)  # type: ignore[union-attr]
+        renderer: Renderer = media.renderer  # type: ignore[assignment]
+        options = self.media_options.get(media.name)
+        if options:
+            return renderer.dumps(result, request, **options)
+        return renderer.dumps(result, request)
 
 
 def _vary(current: Any) -> tuple[str, ...]:
@@ -242,14 +268,25 @@ def options_view(allow: str) -> View:
     return options
 
 
-def not_acceptable(negotiator: Negotiator) -> HTTPNotAcceptable:
+def not_acceptable(negotiator: Negotiator, request: Any) -> HTTPNotAcceptable:
+    """406 listing the media types served and a URL for each."""
     available = [media.media_type for media in negotiator.offers]
+    path = request.path
+    suffix = request.__dict__.get('restkit_suffix')
+    if suffix is not None:
+        # NOTE: the path still ends in the suffix that was refused.
+        path = path[: path.rfind('.')]
+    alternates = [
+        {'type': media.media_type, 'href': path + media.suffixes[0]}
+        for media in negotiator.offers
+        if media.suffixes
+    ]
     exc = HTTPNotAcceptable(
         detail='None of the available media types is acceptable: '
         + ', '.join(available)
         + '.'
     )
-    exc.problem_extra = {'available': available}
+    exc.problem_extra = {'available': available, 'alternates': alternates}
     return exc
 
 
@@ -272,19 +309,45 @@ def unsupported(
 # -- problem details ----------------------------------------------------------
 
 
+def _error_media(request: Any, media_types: MediaTypes) -> MediaType:
+    """The format of an error raised before an operation negotiated."""
+    route = request.matched_route
+    info = None
+    if route is not None:
+        info = request.registry.getUtility(IRestkitRoutes).get(route.name)
+    negotiator = info.negotiator if info is not None else None
+    if negotiator is None:
+        return media_types.by_name[media_types.default]
+    media, vary = negotiator.select(request)
+    if vary:
+        request.restkit_vary = True
+    # A 406 is itself in the default format.
+    chosen: MediaType = media if media is not None else negotiator.default
+    return chosen
+
+
 def problem_response(
     request: Any,
     body: dict[str, Any],
     headers: Any = (),
 ) -> Response:
-    """Render ``body`` as problem details (JSON for now)."""
-    registry = request.registry
-    media_types: MediaTypes = registry.getUtility(IMediaTypes)
-    renderer = media_types.by_name['json'].renderer
+    """Render ``body`` as problem details in the negotiated family.
+
+    ``application/problem+json`` unless the request negotiated a media type
+    with its own problem type (``application/problem+xml``...).
+    """
+    media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
+    media = request.__dict__.get('restkit_media')
+    if media is None:
+        media = _error_media(request, media_types)
+    if media.problem_type is None or media.renderer is None:
+        media = media_types.by_name['json']
+    renderer = media.renderer
+    dumps = getattr(renderer, 'dumps_problem', None) or renderer.dumps
     response = Response(
-        body=renderer.dumps(body, request),  # type: ignore[union-attr]
+        body=dumps(body, request),
         status=body['status'],
-        content_type='application/problem+json',
+        content_type=with_charset(media.problem_type),
         charset=None,
     )
     for name, value in headers:
