@@ -15,7 +15,12 @@ from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPError
 from pyramid.tweens import MAIN
 
-from .config import add_media_type, add_resource, setup_registry
+from .config import (
+    add_media_type,
+    add_resource,
+    remove_media_type,
+    setup_registry,
+)
 from .decorators import operation, resource
 from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
@@ -58,6 +63,9 @@ def includeme(config: Any) -> None:
     """Set up pyramid_restkit in a Pyramid configurator."""
     config.add_directive('add_resource', add_resource, action_wrap=True)
     config.add_directive('add_media_type', add_media_type, action_wrap=True)
+    config.add_directive(
+        'remove_media_type', remove_media_type, action_wrap=True
+    )
     setup_registry(config)
     config.add_view_predicate('restkit_route', RestkitRoutePredicate)
     config.add_view_predicate('format', FormatPredicate)

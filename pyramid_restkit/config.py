@@ -12,6 +12,7 @@ the action, at commit, when every media type and setting is known.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,6 +34,8 @@ from .views import (
     View,
     options_view,
 )
+
+_SUFFIX = re.compile(r'\.[A-Za-z0-9]+')
 
 COLLECTION_VERBS = {
     'collection_get': 'GET',
@@ -396,14 +399,24 @@ def add_media_type(
     typed: bool = True,
     charsets: Iterable[str] = (),
     problem_type: str | None = None,
+    parse_opt_in: bool = False,
+    default_enabled: bool = True,
 ) -> None:
     """Register (or replace) the media type ``name``.
 
-    ``renderer`` has a ``dumps(value, request) -> bytes`` method; it also
-    becomes the Pyramid renderer ``restkit.<name>``.  ``parser`` is
-    ``parser(body, options)`` and raises only
-    :class:`~pyramid_restkit.errors.ParseError`.  ``input_types`` are the
-    request content types it parses (default: ``media_type``).  Example::
+    ``renderer`` has a ``dumps(value, request, **options) -> bytes`` method
+    (and may have ``dumps_problem``); it also becomes the Pyramid renderer
+    ``restkit.<name>``.  ``parser`` is ``parser(body, options)`` and raises
+    only :class:`~pyramid_restkit.errors.ParseError`.  ``input_types`` are
+    the request content types it parses (default: ``media_type``);
+    ``suffixes`` select it in URLs (``('.csv',)``); ``typed``: the parser
+    yields numbers and booleans that schemas must not coerce; ``charsets``
+    the only charsets accepted on input; ``problem_type`` the media type of
+    problem details in this format (``None``: JSON ones);
+    ``parse_opt_in``: parse only for operations listing it in their own
+    ``media_types``; ``default_enabled``: enabled when
+    ``restkit.media_types`` is not set.  Registering a name again in the
+    application's own configuration replaces the kit's built-in.  Example::
 
         config.add_media_type('csv', 'text/csv', renderer=CSVRenderer(),
                               suffixes=('.csv',))
@@ -428,6 +441,13 @@ def add_media_type(
         )
     if parser is not None and not callable(parser):
         raise ResourceConfigurationError(f'{name}: the parser is not callable')
+    suffixes = tuple(suffixes)
+    bad = [s for s in suffixes if not _SUFFIX.fullmatch(str(s))]
+    if bad:
+        raise ResourceConfigurationError(
+            f'{name}: a suffix is a dot and letters or digits (.yaml): '
+            f'{bad[0]!r}'
+        )
     media = MediaType(
         name=name,
         media_type=media_type.lower(),
@@ -438,6 +458,8 @@ def add_media_type(
         typed=typed,
         charsets=frozenset(c.lower() for c in charsets),
         problem_type=problem_type,
+        parse_opt_in=parse_opt_in,
+        default_enabled=default_enabled,
     )
     intr = config.introspectable(
         'restkit media types',
@@ -463,6 +485,25 @@ def add_media_type(
         config.add_renderer(
             renderer_extension(name), MediaRendererFactory(media)
         )
+
+
+def remove_media_type(config: Any, name: str) -> None:
+    """Remove the media type ``name``, a built-in one included.
+
+    The application's call wins over the kit's own registration (an
+    include's action is overridden by the including configuration).  The
+    renderer ``restkit.<name>`` stays available to plain views.  Example::
+
+        config.remove_media_type('xml')
+
+    .. versionadded:: 0.1
+    """
+    registry = config.registry
+
+    def register() -> None:
+        registry.getUtility(IMediaTypes).remove(name)
+
+    config.action(('restkit media types', name), register, order=PHASE1_CONFIG)
 
 
 def setup_registry(config: Any) -> None:
