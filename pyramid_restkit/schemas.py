@@ -22,6 +22,7 @@ from collections.abc import Mapping as AbcMapping
 from typing import Any, NoReturn
 
 import colander
+from webob.multidict import MultiDict
 
 from .errors import FieldError, ResponseValidationError, ValidationFailure
 
@@ -319,6 +320,8 @@ class Validator:
                 # NOTE: an absent body is an empty object, so each missing
                 # required field is named (and optional ones defaulted).
                 body = {}
+            elif isinstance(body, MultiDict):
+                body = from_multidict(node, body)
             result['body'] = self._run(node, body, 'body', request, errors)
         for name, node in self.locations:
             cstruct = _gather(name, node, request)
@@ -350,6 +353,28 @@ class Validator:
 
 #: Types whose query parameter may repeat (``?tag=a&tag=b``).
 _MANY = (colander.Sequence, colander.Set, colander.List, colander.Tuple)
+
+
+def from_multidict(node: Any, data: MultiDict) -> Any:
+    """Shape form data for ``node``: lists where it expects many values.
+
+    A field the schema expects as a sequence gets every value; any other
+    field the last one (as for query parameters).  Fields the schema does
+    not declare are kept, so that unknown fields are still reported.
+    """
+    if not isinstance(node.typ, colander.Mapping):
+        return data
+    children = {child.name: child for child in node.children}
+    result: dict[str, Any] = {}
+    for key in data:
+        if key in result:
+            continue
+        child = children.get(key)
+        if child is not None and isinstance(child.typ, _MANY):
+            result[key] = data.getall(key)
+        else:
+            result[key] = data.getall(key)[-1]
+    return result
 
 
 def _gather(location: str, node: Any, request: Any) -> dict[str, Any]:
