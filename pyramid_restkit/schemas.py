@@ -355,7 +355,7 @@ class Validator:
 _MANY = (colander.Sequence, colander.Set, colander.List, colander.Tuple)
 
 
-def from_multidict(node: Any, data: MultiDict) -> Any:
+def from_multidict(node: Any, data: MultiDict[str, Any]) -> Any:
     """Shape form data for ``node``: lists where it expects many values.
 
     A field the schema expects as a sequence gets every value; any other
