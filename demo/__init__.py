@@ -43,5 +43,6 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
             response_schema=CommentOut,
             summary='Comments on a post',
             tags=('comments',),
+            media_options={'xml': {'root': 'comment'}},
         )
     return config.make_wsgi_app()

@@ -15,6 +15,7 @@ from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPError
 from pyramid.tweens import MAIN
 
+from .builtins import add_builtin_media_types
 from .config import (
     add_media_type,
     add_resource,
@@ -24,7 +25,6 @@ from .config import (
 from .decorators import operation, resource
 from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
-from .formats.json import JSONRenderer, parse_json
 from .predicates import (
     FormatPredicate,
     FormatSuffixPredicate,
@@ -74,15 +74,7 @@ def includeme(config: Any) -> None:
     config.add_tween(
         'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN
     )
-    config.add_media_type(
-        'json',
-        'application/json',
-        renderer=JSONRenderer(),
-        parser=parse_json,
-        suffixes=('.json',),
-        charsets=('utf-8',),
-        problem_type='application/problem+json',
-    )
+    add_builtin_media_types(config)
     # The kit's error views only apply on its own routes (restkit_route);
     # the most specific context wins, so the 405 view is found before the
     # generic one, and an application's forbidden or not-found view

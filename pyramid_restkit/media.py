@@ -32,6 +32,10 @@ class ParseOptions:
     max_fields: int = 1000
 
 
+#: Built-in formats that need an optional extra, and how to get it.
+EXTRAS = {'msgpack': 'pip install pyramid_restkit[msgpack]'}
+
+
 def with_charset(media_type: str) -> str:
     """Add ``charset=utf-8`` to ``text/*`` types, whose default is ASCII."""
     if media_type.startswith('text/') and ';' not in media_type:
@@ -109,9 +113,11 @@ class MediaTypes:
         try:
             return self.by_name[name]
         except KeyError:
+            hint = EXTRAS.get(name)
             raise ResourceConfigurationError(
                 f'unknown media type {name!r}; registered: '
                 f'{", ".join(sorted(self.by_name)) or "none"}'
+                + (f' (for {name}: {hint})' if hint else '')
             ) from None
 
     def enable(self, names: Iterable[str] | None, default: str) -> None:

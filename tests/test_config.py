@@ -208,8 +208,8 @@ def test_dotted_name_class(config, make_app):
 @pytest.mark.parametrize(
     ('kwargs', 'message'),
     [
-        ({'media_types': ['xml']}, "'xml' is not enabled"),
-        ({'default_media_type': 'xml'}, 'default_media_type'),
+        ({'media_types': ['csv']}, "'csv' is not enabled"),
+        ({'default_media_type': 'csv'}, 'default_media_type'),
     ],
 )
 def test_media_type_errors_at_commit(config, kwargs, message):

@@ -48,6 +48,7 @@ def _post(row: sqlite3.Row) -> dict[str, Any]:
     summary='Blog posts',
     description='Create, list, read, replace, update and delete posts.',
     tags=('posts',),
+    media_options={'xml': {'root': 'post'}},
 )
 class Posts:
     """Blog posts stored in SQLite."""
@@ -72,6 +73,7 @@ class Posts:
         schema=ListPostsRequest,
         response_schema=PostPage,
         summary='List posts, oldest first',
+        media_options={'xml': {'root': 'posts'}},
     )
     def collection_get(self) -> dict[str, Any]:
         """Return one page of posts."""

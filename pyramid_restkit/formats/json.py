@@ -157,22 +157,30 @@ class JSONRenderer:
     method is rendered as what it returns.  :meth:`add_adapter` teaches it
     other types, like :class:`pyramid.renderers.JSON`.
 
+    When the optional ``orjson`` package is installed (the ``orjson``
+    extra) and ``use_orjson`` is true, it writes what it can do exactly
+    like the standard library encoder; the output is the same bytes either
+    way, only faster.  See :meth:`dumps`.
+
     Registered through the media registry, it is also the Pyramid
     renderer ``restkit.json`` for plain views.
+
+    .. versionchanged:: 0.1
+       The ``use_orjson`` argument and the orjson fast path.
     """
 
     content_type = 'application/json'
 
-    def __init__(self) -> None:
-        self.adapters: dict[type, Adapter] = {
-            datetime.datetime: _isoformat,
-            datetime.date: _isoformat,
-            datetime.time: _isoformat,
-            decimal.Decimal: _string,
-            uuid.UUID: _string,
-            set: lambda value, request: sorted(value, key=repr),
-            frozenset: lambda value, request: sorted(value, key=repr),
-        }
+    #: Subclasses of these the stdlib encoder writes as the base type, and
+    #: orjson (with ``OPT_PASSTHROUGH_SUBCLASS``) hands them to ``default``.
+    _NATIVE = (str, int, float, list, tuple, dict)
+
+    #: Floats that Python's repr() writes without an exponent.
+    _FIXED_MIN = 1e-4
+    _FIXED_MAX = 1e16
+
+    def __init__(self, *, use_orjson: bool = True) -> None:
+        self.adapters: dict[type, Adapter] = self.default_adapters()
         self._request: contextvars.ContextVar[Any] = contextvars.ContextVar(
             f'restkit_json_request_{id(self)}'
         )
@@ -183,6 +191,54 @@ class JSONRenderer:
         }
         self._utf8 = json.JSONEncoder(ensure_ascii=False, **options)
         self._ascii = json.JSONEncoder(ensure_ascii=True, **options)
+        self._orjson: Any = self._load_orjson() if use_orjson else None
+
+    @staticmethod
+    def default_adapters() -> dict[type, Adapter]:
+        """Return a new table of the built-in adapters, by type.
+
+        Other renderers (YAML) start from it to render values alike.
+        """
+        return {
+            datetime.datetime: _isoformat,
+            datetime.date: _isoformat,
+            datetime.time: _isoformat,
+            decimal.Decimal: _string,
+            uuid.UUID: _string,
+            set: lambda value, request: sorted(value, key=repr),
+            frozenset: lambda value, request: sorted(value, key=repr),
+        }
+
+    @staticmethod
+    def _load_orjson() -> Any:
+        """Import orjson if it is installed and writes like the stdlib."""
+        try:
+            import orjson
+        except ImportError:
+            return None
+        return orjson if JSONRenderer.orjson_agrees(orjson.dumps) else None
+
+    @staticmethod
+    def orjson_agrees(dumps: Callable[[Any], bytes]) -> bool:
+        """Tell whether ``dumps`` writes the fast path's values as we do.
+
+        A check of the installed orjson at construction: floats in the
+        range where Python's repr() uses no exponent, 64-bit integers,
+        escapes and separators.  Should a release format any of them
+        otherwise, the fast path stays off instead of changing output.
+        """
+        probe = [
+            [0.0, -0.0, 1e-4, -1e-4, 0.000123456789012345, 0.1, 0.2 + 0.1],
+            [1 / 3, -2 / 3, 1.0, 1.5, 4.35, 100.0, 123456.789, 1e15],
+            [1234567890123456.8, 2.0**53, 9999999999999998.0, -1e-3],
+            [0, -1, 2**53 + 1, 2**63 - 1, -(2**63), 2**64 - 1, True, None],
+            ['', 'a"b\\c/', '\x00\x1f\x7f\b\f\n\r\t', '\u2028\u2029\x85'],
+            {'Zo\u00eb \u65e5\u672c \U0001f600': {}, 'k': [(), {'x': []}]},
+        ]
+        expected = json.dumps(
+            probe, ensure_ascii=False, separators=(',', ':'), allow_nan=False
+        ).encode('utf-8')
+        return dumps(probe) == expected
 
     def add_adapter(self, type_: type, adapter: Adapter) -> None:
         """Render instances of ``type_`` as ``adapter(obj, request)``."""
@@ -200,11 +256,21 @@ class JSONRenderer:
         raise TypeError(f'{type(obj).__name__} is not JSON serializable')
 
     def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
-        """Return ``value`` as JSON bytes (``options`` are ignored)."""
+        """Return ``value`` as JSON bytes (``options`` are ignored).
+
+        With orjson, the value is first written by orjson, then
+        :meth:`_orjson_exact` checks that nothing in it is written
+        differently by the two encoders; if anything is, or orjson fails,
+        the standard library encoder writes it, as it does without orjson.
+        """
         # PERF: the encoders are built once; the request reaches adapters
         # through a context variable instead of a closure made per call.
         token = self._request.set(request)
         try:
+            if self._orjson is not None:
+                fast = self._dumps_orjson(value)
+                if fast is not None:
+                    return fast
             try:
                 return self._utf8.encode(value).encode('utf-8')
             except UnicodeEncodeError:
@@ -213,3 +279,74 @@ class JSONRenderer:
                 return self._ascii.encode(value).encode('ascii')
         finally:
             self._request.reset(token)
+
+    def _dumps_orjson(self, value: Any) -> bytes | None:
+        """Return orjson's output if it is the stdlib's, else None."""
+        orjson = self._orjson
+        handled: set[int] = set()
+        # Holds what ``default`` saw and returned, so that no id in
+        # ``handled`` is reused by another object before the check.
+        kept: list[Any] = []
+
+        def default(obj: Any) -> Any:
+            if isinstance(obj, self._NATIVE):
+                raise TypeError('left to the stdlib encoder')
+            result = self._default(obj)
+            handled.add(id(obj))
+            kept.append(obj)
+            kept.append(result)
+            return result
+
+        try:
+            out: bytes = orjson.dumps(
+                value,
+                default=default,
+                option=orjson.OPT_PASSTHROUGH_DATETIME
+                | orjson.OPT_PASSTHROUGH_DATACLASS
+                | orjson.OPT_PASSTHROUGH_SUBCLASS,
+            )
+        except orjson.JSONEncodeError:
+            # Non-string keys, integers beyond 64 bits, lone surrogates,
+            # nesting beyond 255 levels, cycles, subclasses of JSON types,
+            # adapters that fail: the stdlib encoder decides.
+            return None
+        uuids = self.adapters.get(uuid.UUID) is _string
+        if self._orjson_exact([value, *kept[1::2]], handled, uuids):
+            return out
+        return None
+
+    @classmethod
+    def _orjson_exact(
+        cls, roots: list[Any], handled: set[int], uuids: bool
+    ) -> bool:
+        """Tell whether orjson wrote ``roots`` as the stdlib encoder does.
+
+        orjson just wrote them, so they hold no cycle.  It writes ``str``,
+        ``int`` (within 64 bits, or it fails), ``bool``, ``None``, ``dict``
+        with ``str`` keys, ``list`` and ``tuple`` exactly as the stdlib;
+        floats only where repr() uses no exponent (NaN and infinities,
+        which it writes as ``null``, are not there); ``uuid.UUID`` as
+        ``str()`` does, which is our adapter unless replaced.  Any other
+        object must have gone through ``default`` (the adapters): orjson
+        writes some types itself (enums, ``orjson.Fragment``), and those
+        the stdlib would hand to the adapters instead.
+        """
+        low, high = cls._FIXED_MIN, cls._FIXED_MAX
+        stack: list[Any] = [roots]
+        while stack:
+            for item in stack.pop():
+                kind = type(item)
+                if kind is str or kind is int or kind is bool or item is None:
+                    continue
+                if kind is dict:
+                    stack.append(item.values())
+                elif kind is list or kind is tuple:
+                    stack.append(item)
+                elif kind is float:
+                    if not (low <= abs(item) < high or item == 0.0):
+                        return False
+                elif id(item) not in handled and not (
+                    uuids and kind is uuid.UUID
+                ):
+                    return False
+        return True

@@ -281,8 +281,18 @@ def test_415_lists_accepted_types(config, make_app, method, header):
         expect_errors=True,
     )
     assert res.status_int == 415
-    assert res.headers[header] == 'application/json'
-    assert res.json['accepted'] == ['application/json']
+    accepted = [
+        'application/json',
+        'application/yaml',
+        'application/x-yaml',
+        'text/yaml',
+        'application/xml',
+        'text/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+    ]
+    assert res.headers[header] == ', '.join(accepted)
+    assert res.json['accepted'] == accepted
 
 
 def test_415_for_body_without_content_type(app):

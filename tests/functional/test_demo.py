@@ -7,6 +7,7 @@ package: it is importable because pytest runs with ``pythonpath = .``
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPConflict
 from pyramid.request import Request
@@ -509,3 +511,115 @@ def test_transaction_rolls_back_on_unhandled_exception(
     # The connection was closed: the file is not left locked.
     app.get('/write/ok')
     assert count(database, 'posts') == 1
+
+
+def test_form_body_is_coerced(app: TestApp) -> None:
+    res = app.post(
+        '/posts', {'title': 'From a form', 'body': 'b', 'published': 'true'}
+    )
+    assert res.status_int == 201
+    assert res.json['title'] == 'From a form'
+    assert res.json['published'] is True
+
+
+def test_negotiation(app: TestApp) -> None:
+    post = new_post(app, tags=['no'])
+    res = app.get(f'/posts/{post["id"]}.json')
+    assert res.content_type == 'application/json'
+    assert res.json == post
+    res = app.get(
+        f'/posts/{post["id"]}', headers={'Accept': 'application/yaml'}
+    )
+    assert res.content_type == 'application/yaml'
+    assert yaml.safe_load(res.text) == post
+    res = app.get(
+        f'/posts/{post["id"]}', headers={'Accept': 'image/png'}, status=406
+    )
+    problem(res, 406)
+
+
+@pytest.mark.parametrize(
+    ('suffix', 'content_type'),
+    [
+        ('.json', 'application/json'),
+        ('.yaml', 'application/yaml'),
+        ('.yml', 'application/yaml'),
+        ('.xml', 'application/xml'),
+        ('.html', 'text/html'),
+        ('.txt', 'text/plain'),
+    ],
+)
+def test_every_built_in_format(
+    app: TestApp, suffix: str, content_type: str
+) -> None:
+    post = new_post(app, title='Über <b>', tags=['a', 'b'])
+    res = app.get(f'/posts/{post["id"]}{suffix}')
+    assert res.content_type == content_type
+    assert 'Vary' not in res.headers
+    by_accept = app.get(
+        f'/posts/{post["id"]}', headers={'Accept': content_type}
+    )
+    assert by_accept.body == res.body
+    assert by_accept.headers['Vary'] == 'Accept'
+    if suffix in ('.yaml', '.yml'):
+        assert yaml.safe_load(res.text) == post
+    elif suffix == '.xml':
+        assert res.text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+        assert '<post><id>' in res.text
+        assert '<title>Über &lt;b&gt;</title>' in res.text
+        assert '<tags type="list"><item>a</item><item>b</item></tags>' in (
+            res.text
+        )
+    elif suffix == '.html':
+        assert '<!doctype html>' in res.text.lower()
+        assert 'Über &lt;b&gt;' in res.text
+        assert '<b>' not in res.text
+    elif suffix == '.txt':
+        assert json.loads(res.text) == post
+    else:
+        assert res.json == post
+
+
+def test_xml_and_yaml_bodies(app: TestApp) -> None:
+    res = app.post(
+        '/posts',
+        b'<post><title>From XML</title><body>b</body>'
+        b'<tags type="list"><item>x</item></tags>'
+        b'<published>true</published></post>',
+        headers={'Content-Type': 'application/xml'},
+        status=201,
+    )
+    assert res.json['title'] == 'From XML'
+    assert res.json['tags'] == ['x']
+    assert res.json['published'] is True
+    res = app.post(
+        '/posts',
+        b'title: From YAML\nbody: "no"\ntags: [no, yes]\n',
+        headers={'Content-Type': 'application/yaml'},
+        status=201,
+    )
+    assert res.json['body'] == 'no'
+    assert res.json['tags'] == ['no', 'yes']
+
+
+def test_errors_in_the_negotiated_family(app: TestApp) -> None:
+    res = app.get('/posts/999.xml', status=404)
+    assert res.content_type == 'application/problem+xml'
+    assert '<problem xmlns="urn:ietf:rfc:7807">' in res.text
+    assert '<status>404</status>' in res.text
+    res = app.get('/posts/999.yaml', status=404)
+    assert res.content_type == 'application/problem+yaml'
+    assert yaml.safe_load(res.text)['status'] == 404
+    res = app.post(
+        '/posts.xml',
+        b'<post><title/></post>',
+        headers={'Content-Type': 'application/xml'},
+        status=400,
+    )
+    assert res.content_type == 'application/problem+xml'
+    assert '<errors><i><location>body</location>' in res.text
+    res = app.get(
+        '/posts/999', headers={'Accept': 'text/html,*/*;q=0.8'}, status=404
+    )
+    assert res.content_type == 'text/html'
+    assert '404' in res.text

@@ -119,6 +119,10 @@ def test_unknown_format_is_406(app, url):
     assert 'Vary' not in res.headers
     assert res.json['available'] == [
         'application/json',
+        'application/yaml',
+        'application/xml',
+        'text/html',
+        'text/plain',
         'application/x-upper',
     ]
 
@@ -127,6 +131,10 @@ def test_406_lists_suffix_urls(app):
     res = app.get('/things/7', headers={'Accept': 'image/png'}, status=406)
     assert res.json['alternates'] == [
         {'type': 'application/json', 'href': '/things/7.json'},
+        {'type': 'application/yaml', 'href': '/things/7.yaml'},
+        {'type': 'application/xml', 'href': '/things/7.xml'},
+        {'type': 'text/html', 'href': '/things/7.html'},
+        {'type': 'text/plain', 'href': '/things/7.txt'},
         {'type': 'application/x-upper', 'href': '/things/7.up'},
     ]
     assert res.headers['Vary'] == 'Accept'
@@ -215,6 +223,7 @@ def test_406_itself_uses_the_default(app):
     assert res.content_type == 'application/problem+json'
 
 
+@pytest.mark.parametrize('settings', [{'restkit.media_types': 'json bare'}])
 def test_family_without_problem_type_falls_back_to_json(config, make_app):
     config.add_media_type('bare', 'application/x-bare', renderer=Upper())
     config.add_resource(Things, collection_path='/things', path='/things/{id}')
@@ -252,6 +261,7 @@ def test_media_options_are_checked(config, value):
         )
 
 
+@pytest.mark.parametrize('settings', [{}])
 def test_remove_media_type(config, make_app):
     # As the kit's built-ins, the type comes from an include: the
     # application's own removal overrides it.
@@ -282,6 +292,7 @@ def test_bad_suffixes_are_refused(config, suffix):
         )
 
 
+@pytest.mark.parametrize('settings', [{'restkit.media_types': 'json shout'}])
 def test_opt_in_parser_needs_the_operation_to_list_it(config, make_app):
     import colander
 

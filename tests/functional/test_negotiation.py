@@ -8,6 +8,12 @@ from pyramid_restkit import operation
 from pyramid_restkit.negotiation import CACHE_SIZE, Negotiator
 
 
+@pytest.fixture
+def settings():
+    # JSON and the tests' own text type only, so that lists are exact.
+    return {'restkit.media_types': 'json plain'}
+
+
 class TextRenderer:
     """A second renderer, registered by the tests through the registry."""
 
@@ -146,6 +152,7 @@ def test_plain_views_can_use_the_renderers(config, make_app):
     assert app.get('/text').body == b'text:x'
 
 
+@pytest.mark.parametrize('settings', [{}])
 def test_plain_view_keeps_a_content_type_it_set(config, make_app):
     def view(request):
         request.response.content_type = 'application/vnd.api+json'
@@ -169,6 +176,7 @@ def test_negotiator_cache_is_bounded():
     assert negotiator.choose('image/png') is None
 
 
+@pytest.mark.parametrize('settings', [{}])
 def test_renderer_extension_answers_only_the_kit_name(config, make_app):
     config.add_route('other', '/other')
     config.add_view(

@@ -1,0 +1,547 @@
+"""YAML: a strict YAML 1.2 parser and a block-style renderer.
+
+The parser reads what a JSON body could say, written as YAML, and nothing
+more.  Each of the following is a :class:`~pyramid_restkit.errors.ParseError`
+(a 400), never a 500:
+
+* a body that is not UTF-8 (no other encoding is read, not even UTF-16
+  with a byte order mark; a UTF-8 byte order mark is allowed, as in YAML);
+* more than one document;
+* a ``%YAML`` directive naming another version than 1.2 (a 1.1 document
+  means ``yes`` is true; reading it as 1.2 would silently change it);
+* tags of any kind (``!!python/object``, ``!!str``, ``!custom``, ``!``);
+* anchors and aliases (``&a``, ``*a``), which also rules out alias bombs
+  ("billion laughs") and merge keys that need them;
+* a plain ``<<`` key (a merge key in YAML 1.1; quote it for a literal key);
+* a mapping key that is not a string: a plain scalar that resolves to
+  null, a boolean or a number (``1: a``, ``null: a``; quote it to make it
+  a string) or a collection (``? [a]``).  Keys are refused rather than
+  turned into their text, as JSON has string keys only;
+* duplicate keys;
+* ``.inf``, ``-.inf`` and ``.nan``, numbers of more than 100 digits and
+  floats beyond the range of a float, as in JSON;
+* nesting deeper than ``restkit.max_depth``;
+* a string holding a surrogate escape such as ``"\\ud800"``.
+
+Plain scalars are resolved by the YAML 1.2 core schema: ``null``, ``Null``,
+``NULL``, ``~`` and the empty scalar are null; ``true``/``True``/``TRUE``
+and the ``false`` forms are booleans; decimal, ``0o`` octal and ``0x``
+hexadecimal integers and decimal floats are numbers; everything else is
+a string.  So ``no``, ``yes``, ``on``, ``off``, ``y``, ``n`` and dates
+such as ``2026-01-01`` are strings.  Quoted and block scalars are always
+strings.
+
+An empty body (or one with only comments) holds no document: it parses to
+``None``, the value of an empty YAML stream.  A request without a body
+never reaches the parser, so this only concerns a body sent as
+``application/yaml`` that is empty; its ``None`` then meets the schema
+like a JSON ``null``.
+
+The parser walks PyYAML's event stream (libyaml's when PyYAML was built
+with it) with an explicit stack instead of composing a node graph, so no
+input can exhaust the interpreter's recursion limit, and it stops at the
+first level beyond ``max_depth``.
+
+The renderer writes block-style YAML that any YAML 1.1 or 1.2 reader
+reads back as the same JSON value; see :class:`YAMLRenderer`.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import yaml
+from yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.representer import SafeRepresenter
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from ..errors import ParseError
+from ..media import ParseOptions
+from .json import MAX_NUMBER_DIGITS, Adapter, JSONRenderer, excerpt
+
+__all__ = ['YAMLRenderer', 'parse_yaml']
+
+_STR_TAG = 'tag:yaml.org,2002:str'
+_INT_TAG = 'tag:yaml.org,2002:int'
+_SEQ_TAG = 'tag:yaml.org,2002:seq'
+_MAP_TAG = 'tag:yaml.org,2002:map'
+
+#: Plain scalars that the YAML 1.2 core schema reads as null or booleans.
+_CONSTANTS: dict[str, Any] = {
+    '': None,
+    '~': None,
+    'null': None,
+    'Null': None,
+    'NULL': None,
+    'true': True,
+    'True': True,
+    'TRUE': True,
+    'false': False,
+    'False': False,
+    'FALSE': False,
+}
+
+#: The numbers of the YAML 1.2 core schema (section 10.3.2), ASCII only.
+_NUMBER = re.compile(
+    r'(?P<int>[-+]?[0-9]+)'
+    r'|0o(?P<oct>[0-7]+)'
+    r'|0x(?P<hex>[0-9a-fA-F]+)'
+    r'|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)'
+    r'|(?P<special>[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))'
+)
+
+#: PyYAML quotes a repr() of an input excerpt in a few messages.
+_QUOTED_INPUT = re.compile(r"'([^'\n]{41,})'")
+
+
+def _at(mark: Any) -> str:
+    """Describe where ``mark`` (a PyYAML or libyaml mark) points."""
+    return f' (line {mark.line + 1}, column {mark.column + 1})'
+
+
+def _is_core_string(text: str) -> bool:
+    """Tell whether the plain scalar ``text`` is a string in YAML 1.2 core."""
+    return text not in _CONSTANTS and _NUMBER.fullmatch(text) is None
+
+
+def _resolve(event: ScalarEvent) -> Any:
+    """Return the value of a plain scalar by the YAML 1.2 core schema."""
+    text = event.value
+    if text in _CONSTANTS:
+        return _CONSTANTS[text]
+    # PERF: most plain scalars are words; only these can start a number.
+    if text[0] not in '0123456789+-.':
+        return text
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        return text
+    kind = match.lastgroup
+    if kind == 'special':
+        raise ParseError(
+            f'{text} is not a JSON number{_at(event.start_mark)}.'
+        )
+    if kind == 'int':
+        digits = len(text) - (text[0] in '+-')
+    elif kind == 'float':
+        digits = len(text) - sum(map(text.count, '-+.eE'))
+    else:
+        digits = len(text) - 2  # 0o or 0x, never signed
+    if digits > MAX_NUMBER_DIGITS:
+        raise ParseError(
+            f'A number has more than {MAX_NUMBER_DIGITS} digits'
+            f'{_at(event.start_mark)}.'
+        )
+    if kind == 'int':
+        return int(text)
+    if kind == 'oct':
+        return int(text[2:], 8)
+    if kind == 'hex':
+        return int(text[2:], 16)
+    value = float(text)
+    if math.isinf(value):
+        raise ParseError(f'A number is out of range{_at(event.start_mark)}.')
+    return value
+
+
+def _check_node(event: Any) -> None:
+    """Refuse the anchor or tag of a scalar or collection event."""
+    if event.anchor is not None:
+        raise ParseError(
+            f'YAML anchors are not allowed{_at(event.start_mark)}.'
+        )
+    if event.tag is not None:
+        raise ParseError(f'YAML tags are not allowed{_at(event.start_mark)}.')
+
+
+def _scalar(event: ScalarEvent) -> Any:
+    _check_node(event)
+    if not event.style:  # '' from libyaml, None from PyYAML: plain
+        return _resolve(event)
+    value = event.value
+    if event.style == '"':
+        # NOTE: PyYAML's own scanner turns "\ud800" into a lone surrogate,
+        # which no UTF-8 response could carry (libyaml refuses it itself).
+        try:
+            value.encode('utf-8')
+        except UnicodeEncodeError:
+            raise ParseError(
+                f'A string holds a surrogate escape{_at(event.start_mark)}.'
+            ) from None
+    return value
+
+
+def _document(get_event: Callable[[], Any], max_depth: int) -> Any:
+    """Build the value of one document from its events, without recursion.
+
+    ``stack`` holds the open collections; ``keys`` the key waiting for its
+    value in each (None while a mapping waits for a key, and always for a
+    sequence).
+    """
+    stack: list[Any] = []
+    keys: list[str | None] = []
+    while True:
+        event = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            value = _scalar(event)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            _check_node(event)
+            if keys and keys[-1] is None and type(stack[-1]) is dict:
+                raise ParseError(
+                    'Mapping keys must be strings, not collections'
+                    f'{_at(event.start_mark)}.'
+                )
+            if len(stack) >= max_depth:
+                raise ParseError(
+                    f'The body is nested deeper than {max_depth} levels.'
+                )
+            stack.append({} if kind is MappingStartEvent else [])
+            keys.append(None)
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            value = stack.pop()
+            keys.pop()
+        else:
+            # AliasEvent: the only other event a parser emits in a node.
+            raise ParseError(
+                f'YAML aliases are not allowed{_at(event.start_mark)}.'
+            )
+        if not stack:
+            return value
+        parent = stack[-1]
+        if type(parent) is list:
+            parent.append(value)
+            continue
+        key = keys[-1]
+        if key is not None:
+            parent[key] = value
+            keys[-1] = None
+            continue
+        # ``value`` is a key, hence a scalar: collections were refused.
+        where = _at(event.start_mark)
+        if type(value) is not str:
+            raise ParseError(
+                f'Mapping key {excerpt(event.value)!r} is not a string '
+                f'(quote it to make it one){where}.'
+            )
+        if value in parent:
+            raise ParseError(f'Duplicate key {excerpt(value)!r}{where}.')
+        if value == '<<' and not event.style:
+            raise ParseError(
+                f'Merge keys (<<) are not allowed; quote the key{where}.'
+            )
+        keys[-1] = value
+
+
+def _load(events: Any, max_depth: int) -> Any:
+    """Return the value of the single document in ``events``."""
+    get_event = events.get_event
+    get_event()  # StreamStartEvent
+    event = get_event()
+    if type(event) is StreamEndEvent:
+        return None
+    if event.version not in (None, (1, 2)):
+        major, minor = event.version
+        raise ParseError(
+            f'Only YAML 1.2 documents are accepted, not %YAML '
+            f'{major}.{minor}{_at(event.start_mark)}.'
+        )
+    value = _document(get_event, max_depth)
+    get_event()  # DocumentEndEvent
+    event = get_event()
+    if type(event) is not StreamEndEvent:
+        raise ParseError(
+            'The body holds more than one YAML document'
+            f'{_at(event.start_mark)}.'
+        )
+    return value
+
+
+def _shorten(problem: str) -> str:
+    """Cut any long quote of the input in a PyYAML ``problem``."""
+    return _QUOTED_INPUT.sub(lambda m: repr(excerpt(m[1])), problem)
+
+
+def _describe_error(exc: BaseException) -> str:
+    """Return the ``detail`` of the ParseError that stands for ``exc``.
+
+    PyYAML's messages quote at most a short excerpt of the input once
+    passed through here; positions are 1-based lines and columns.
+    """
+    if isinstance(exc, yaml.MarkedYAMLError):
+        problem = exc.problem or exc.context or 'malformed document'
+        mark = exc.problem_mark or exc.context_mark
+        where = _at(mark) if mark is not None else ''
+        return f'Invalid YAML: {_shorten(problem)}{where}.'
+    if isinstance(exc, ReaderError):
+        return f'Invalid YAML: {exc.reason} (U+{exc.character:04X}).'
+    if isinstance(exc, RecursionError):
+        return 'The body is nested too deeply to parse.'
+    return 'Invalid YAML.'
+
+
+class _PythonParser(Reader, Scanner, Parser):
+    """PyYAML's pure-Python reader, scanner and parser: events, no nodes."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+#: Makes the event source of a text: libyaml's ``CParser`` when PyYAML was
+#: built with it (``yaml.cyaml`` exists only then), else PyYAML's own.
+_EventParser: Callable[[str], Any] = getattr(
+    getattr(yaml, 'cyaml', None), 'CParser', _PythonParser
+)
+
+
+def parse_yaml(body: bytes, options: ParseOptions) -> Any:
+    """Parse a YAML body strictly; see the module docstring."""
+    try:
+        text = body.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f'The body is not valid UTF-8 (byte {exc.start}).'
+        ) from None
+    try:
+        # NOTE: the parser is built inside the try: PyYAML's reader checks
+        # the characters of the whole text in its constructor.
+        return _load(_EventParser(text), options.max_depth)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise ParseError(_describe_error(exc)) from None
+
+
+# -- renderer -----------------------------------------------------------------
+
+
+def _key_text(key: Any) -> str:
+    """Turn a mapping key into a string by the rules of :mod:`json`."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is True:
+        return 'true'
+    if key is False:
+        return 'false'
+    if key is None:
+        return 'null'
+    if isinstance(key, int):
+        return int.__repr__(key)
+    if isinstance(key, float):
+        _finite(key)
+        return float.__repr__(key)
+    raise TypeError(
+        f'keys must be str, int, float, bool or None, not {type(key).__name__}'
+    )
+
+
+def _finite(value: float) -> None:
+    if not math.isfinite(value):
+        raise ValueError(
+            f'Out of range float values are not JSON compliant: {value!r}'
+        )
+
+
+class _Representer(SafeRepresenter, Resolver):
+    """What both dumpers (libyaml's and PyYAML's emitter) share.
+
+    Each call of :meth:`YAMLRenderer.dumps` makes its own dumper, so the
+    per-call state (``request``, ``adapters``, ``active``) lives on it.
+    """
+
+    # Own tables: SafeRepresenter's would write dates as timestamps, sets
+    # as !!set and bytes as !!binary; only JSON types are written here.
+    yaml_representers: ClassVar[dict[Any, Any]] = {}
+    yaml_multi_representers: ClassVar[dict[Any, Any]] = {}
+
+    request: Any = None
+    adapters: dict[type, Adapter]
+    #: Ids of the collections and adapted objects being written.
+    active: set[int]
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # NOTE: never write anchors, since the parser refuses them; a
+        # shared object is written out each time it occurs.
+        return True
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Resolve like YAML 1.1 and, for strings, like YAML 1.2 core too.
+
+        The serializer asks how a reader would type ``value`` written as a
+        plain scalar; a string that either schema reads as something else
+        (``yes``, ``0o17``, ``1e5``, ``2026-01-01``, ``''``) is then quoted.
+        """
+        # types-PyYAML leaves BaseResolver.resolve unannotated.
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if (
+            kind is ScalarNode
+            and implicit[0]
+            and tag == _STR_TAG
+            and not _is_core_string(value)
+        ):
+            return _INT_TAG
+        return tag
+
+    def _enter(self, data: Any) -> None:
+        marker = id(data)
+        if marker in self.active:
+            raise ValueError('Circular reference detected')
+        self.active.add(marker)
+
+    def _represent_float(self, data: float) -> ScalarNode:
+        _finite(data)
+        # SafeRepresenter writes 1e+16 as 1.0e+16, a float in YAML 1.1 too.
+        return self.represent_float(data)
+
+    def _represent_sequence(self, data: Any) -> SequenceNode:
+        self._enter(data)
+        items = [self.represent_data(item) for item in data]
+        self.active.discard(id(data))
+        return SequenceNode(_SEQ_TAG, items, flow_style=False)
+
+    def _represent_mapping(self, data: Any) -> MappingNode:
+        self._enter(data)
+        pairs = [
+            (self.represent_str(_key_text(key)), self.represent_data(item))
+            for key, item in data.items()
+        ]
+        self.active.discard(id(data))
+        return MappingNode(_MAP_TAG, pairs, flow_style=False)
+
+    def _represent_other(self, data: Any) -> Node:
+        """Subclasses of JSON types as those types, else adapt ``data``."""
+        if isinstance(data, str):
+            return self.represent_str(str.__str__(data))
+        if isinstance(data, int):
+            return self.represent_scalar(_INT_TAG, int.__repr__(data))
+        if isinstance(data, float):
+            return self._represent_float(float(data))
+        if isinstance(data, dict):
+            return self._represent_mapping(data)
+        if isinstance(data, (list, tuple)):
+            return self._represent_sequence(data)
+        self._enter(data)
+        node = self.represent_data(_adapt(data, self.adapters, self.request))
+        self.active.discard(id(data))
+        return node
+
+
+_Representer.add_representer(str, _Representer.represent_str)
+_Representer.add_representer(bool, _Representer.represent_bool)
+_Representer.add_representer(int, _Representer.represent_int)
+_Representer.add_representer(type(None), _Representer.represent_none)
+_Representer.add_representer(float, _Representer._represent_float)
+_Representer.add_representer(list, _Representer._represent_sequence)
+_Representer.add_representer(tuple, _Representer._represent_sequence)
+_Representer.add_representer(dict, _Representer._represent_mapping)
+_Representer.add_multi_representer(object, _Representer._represent_other)
+
+
+def _adapt(data: Any, adapters: dict[type, Adapter], request: Any) -> Any:
+    """Apply the first adapter along the MRO, else ``__json__``."""
+    for cls in type(data).__mro__:
+        adapter = adapters.get(cls)
+        if adapter is not None:
+            return adapter(data, request)
+    method = getattr(data, '__json__', None)
+    if method is not None:
+        return method(request)
+    raise TypeError(f'{type(data).__name__} is not YAML serializable')
+
+
+#: PyYAML's pure-Python emitter with our representers; it also escapes
+#: lone surrogates, which libyaml cannot take.
+_PythonDumper: type = type(
+    '_PythonDumper', (_Representer, yaml.SafeDumper), {}
+)
+#: The libyaml emitter with our representers when PyYAML has it.
+_FastDumper: type = type(
+    '_FastDumper',
+    (_Representer, getattr(yaml, 'CSafeDumper', yaml.SafeDumper)),
+    {},
+)
+
+
+class YAMLRenderer:
+    """Render values as a block-style YAML 1.2 document in UTF-8.
+
+    Values are rendered by the rules of
+    :class:`~pyramid_restkit.formats.json.JSONRenderer`: ``datetime``,
+    ``date`` and ``time`` become ISO 8601 strings, ``Decimal`` and ``UUID``
+    strings, sets sorted lists, mapping keys strings; an object with a
+    ``__json__(request)`` method is rendered as what it returns, and
+    :meth:`add_adapter` teaches it other types.  NaN and infinities are a
+    :exc:`ValueError`, other types a :exc:`TypeError`.
+
+    Keys keep their insertion order.  No tags, anchors or aliases are
+    written, and every string that a YAML 1.1 or 1.2 reader would take for
+    something else (``no``, ``on``, ``null``, ``1.0``, ``0o7``,
+    ``2026-01-01``, the empty string) is quoted, so :func:`parse_yaml`
+    reads the output back as the value rendered (given JSON types).
+
+    ``json_renderer``, if given, lends its adapters: adapters added to
+    either renderer then apply to both.
+    """
+
+    content_type = 'application/yaml'
+
+    def __init__(self, json_renderer: JSONRenderer | None = None) -> None:
+        # NOTE: given a JSON renderer, share its adapters, so that one
+        # add_adapter call serves both formats.
+        self.adapters: dict[type, Adapter] = (
+            JSONRenderer.default_adapters()
+            if json_renderer is None
+            else json_renderer.adapters
+        )
+
+    def add_adapter(self, type_: type, adapter: Adapter) -> None:
+        """Render instances of ``type_`` as ``adapter(obj, request)``."""
+        self.adapters[type_] = adapter
+
+    def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
+        """Return ``value`` as YAML bytes (``options`` are ignored)."""
+        try:
+            return self._dump(_FastDumper, value, request)
+        except UnicodeEncodeError:
+            # NOTE: libyaml takes text as UTF-8, which a lone surrogate is
+            # not; PyYAML's emitter writes it as a "\uD800" escape instead.
+            return self._dump(_PythonDumper, value, request)
+
+    def dumps_problem(self, value: Any, request: Any) -> bytes:
+        """Render problem details: in YAML they are just the mapping."""
+        return self.dumps(value, request)
+
+    def _dump(self, dumper_class: type, value: Any, request: Any) -> bytes:
+        stream = io.BytesIO()
+        dumper = dumper_class(
+            stream,
+            default_flow_style=False,
+            allow_unicode=True,
+            encoding='utf-8',
+            sort_keys=False,
+        )
+        dumper.request = request
+        dumper.adapters = self.adapters
+        dumper.active = set()
+        try:
+            dumper.open()
+            dumper.represent(value)
+            dumper.close()
+        finally:
+            dumper.dispose()
+        return stream.getvalue()
