@@ -13,8 +13,11 @@ order first seen, then one row per record, with CRLF line ends and fields
 quoted only where needed.  Values are first reduced to JSON data with the
 rules and adapters of a :class:`~pyramid_restkit.formats.json.JSONRenderer`
 (dates become ISO 8601 strings...); None and a missing key give an empty
-cell, booleans ``true``/``false``; a nested dict or list is a
-``ValueError``, since a cell holds one value.
+cell, booleans ``true``/``false``; a nested dict or list is written as
+its compact JSON text, since a cell holds one value.  Anything that is not
+a record becomes the record ``{"value": ...}``: a scalar result, or an
+item of a list that is not a dict.  So every JSON-like value has a CSV
+form, and a client that asked for CSV never gets a 500 for its shape.
 
 Formula injection: a spreadsheet runs a cell that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return as a formula, so such a
@@ -26,17 +29,20 @@ this off for consumers that are not spreadsheets.
 The parser reads UTF-8 CSV with a header row into a list of dicts of
 strings; a leading byte order mark (as Excel writes) is dropped and blank
 lines are skipped.  It does not remove the quotes the renderer adds.
+(A record whose only cell is empty is written ``""``, so that the row is
+not a blank line.)
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import Adapter, JSONRenderer, excerpt
+from .json import Adapter, JSONRenderer
 from .text import decode_utf8, encode_utf8, json_data
 
 CSV_TYPE = 'text/csv'
@@ -50,6 +56,8 @@ def _cell(value: Any, escape_formulas: bool) -> str:
         return ''
     if isinstance(value, bool):
         return 'true' if value else 'false'
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False, separators=(',', ':'))
     if isinstance(value, str):
         if escape_formulas and value.startswith(FORMULA_PREFIXES):
             return "'" + value
@@ -82,22 +90,14 @@ class CSVRenderer:
         """
         escape = bool(options.get('escape_formulas', True))
         data = json_data(self.json, value, request)
-        records = [data] if isinstance(data, dict) else data
-        if not isinstance(records, list):
-            raise ValueError(
-                'CSV renders a list of records or one record, '
-                f'not {type(value).__name__}.'
-            )
+        items = data if isinstance(data, list) else [data]
+        records = [
+            item if isinstance(item, dict) else {'value': item}
+            for item in items
+        ]
         header: dict[str, None] = {}
-        for index, record in enumerate(records):
-            if not isinstance(record, dict):
-                raise ValueError(f'Item {index} is not a record (a dict).')
-            for key, cell in record.items():
-                if isinstance(cell, (dict, list)):
-                    raise ValueError(
-                        f'The value of {excerpt(key)!r} in record {index} '
-                        'is nested; CSV cells hold flat values.'
-                    )
+        for record in records:
+            for key in record:
                 header.setdefault(key, None)
         if not header:
             return b''
