@@ -206,9 +206,30 @@ def add_kit_posts(config: Configurator, name: str, prefix: str) -> None:
     )
 
 
-def build_kit() -> WSGIApp:
+def build_kit(media_types: str | None = None) -> WSGIApp:
+    settings = (
+        {} if media_types is None else {'restkit.media_types': media_types}
+    )
+    config = Configurator(settings=settings)
+    config.include('pyramid_restkit')
+    add_kit_posts(config, 'posts', '/posts')
+    return config.make_wsgi_app()
+
+
+class TinyRenderer:
+    """One renderer for every media type: what differs is negotiation."""
+
+    def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
+        return b'{"title": "same"}'
+
+
+def build_same_renderer() -> WSGIApp:
+    """The kit app with each built-in type rendered by TinyRenderer."""
     config = Configurator()
     config.include('pyramid_restkit')
+    for name, media_type in MEDIA.items():
+        # The application's registration replaces the kit's built-in.
+        config.add_media_type(name, media_type, renderer=TinyRenderer())
     add_kit_posts(config, 'posts', '/posts')
     return config.make_wsgi_app()
 
@@ -309,7 +330,11 @@ def configure(app: str, count: int) -> None:
 
 
 def make_environ(
-    method: str, path: str, body: bytes = b'', content_type: str = ''
+    method: str,
+    path: str,
+    body: bytes = b'',
+    content_type: str = '',
+    accept: str = 'application/json',
 ) -> dict[str, Any]:
     """A PEP 3333 environ as a server would pass it, minus ``wsgi.input``."""
     environ = {
@@ -322,7 +347,7 @@ def make_environ(
         'SERVER_PROTOCOL': 'HTTP/1.1',
         'REMOTE_ADDR': '127.0.0.1',
         'HTTP_HOST': 'localhost',
-        'HTTP_ACCEPT': 'application/json',
+        'HTTP_ACCEPT': accept,
         'wsgi.version': (1, 0),
         'wsgi.url_scheme': 'http',
         'wsgi.errors': sys.stderr,
@@ -351,11 +376,12 @@ class Case:
     member: str = 'title'
     # rounds multiplier, for differences smaller than the noise of 15
     round_factor: int = 1
+    accept: str = 'application/json'
 
     @property
     def environ(self) -> dict[str, Any]:
         return make_environ(
-            self.method, self.path, self.body, self.content_type
+            self.method, self.path, self.body, self.content_type, self.accept
         )
 
 
@@ -442,6 +468,9 @@ def check(apps: dict[str, WSGIApp], cases: list[Case]) -> list[str]:
                     f'{where}: status {reply.status}, expected {expected}'
                     f' (body {reply.body[:200]!r})'
                 )
+            elif expected in (200, 201) and case.accept != 'application/json':
+                if not reply.body:
+                    problems.append(f'{where}: an empty {case.accept} body')
             elif expected in (200, 201):
                 try:
                     payload = json.loads(reply.body)
@@ -529,6 +558,18 @@ POST_BODY = json.dumps(
 #: Verbs whose dispatch cost must not depend on their position.
 VERBS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
 
+#: The cases of the main table (the others have tables of their own).
+MAIN_CASES = ('get', 'delete', '405', 'post', '404')
+
+#: The built-in renderable media types, by the Accept that selects them.
+MEDIA = {
+    'json': 'application/json',
+    'yaml': 'application/yaml',
+    'xml': 'application/xml',
+    'html': 'text/html',
+    'text': 'text/plain',
+}
+
 CASES = [
     Case('get', 'GET item', 'GET', f'/posts/{GET_ID}', expect(200, 200, 200)),
     Case(
@@ -584,6 +625,29 @@ CASES = [
         )
         for verb in VERBS
     ),
+    # The same GET with six media types enabled (the default) and with
+    # JSON only: what a longer negotiation costs.
+    Case(
+        'six-types',
+        'GET item, JSON of six types',
+        'GET',
+        f'/posts/{GET_ID}',
+        {'jsononly': 200, 'kit': 200},
+        accept='application/yaml;q=0.5, application/json',
+    ),
+    # Every built-in type rendered by the same tiny renderer: the spread
+    # is what negotiating each type costs.
+    *(
+        Case(
+            f'media-{name}',
+            f'GET item as {name}',
+            'GET',
+            f'/posts/{GET_ID}',
+            {'sametypes': 200},
+            accept=accept,
+        )
+        for name, accept in MEDIA.items()
+    ),
 ]
 
 
@@ -620,6 +684,7 @@ def targets(
 
     bare_get = us('get', 'bare')
     verbs = [us(f'verb-{verb}', 'verbs') for verb in VERBS]
+    per_type = [us(f'media-{name}', 'sametypes') for name in MEDIA]
     return [
         Target(
             'kit GET item / bare GET item',
@@ -645,6 +710,18 @@ def targets(
             1.02,
             'x',
             strict=True,
+        ),
+        Target(
+            'GET, six media types / JSON only',
+            us('six-types', 'kit') / us('six-types', 'jsononly'),
+            1.05,
+            'x',
+        ),
+        Target(
+            'slowest media type / fastest (same renderer)',
+            max(per_type) / min(per_type),
+            1.10,
+            'x',
         ),
         Target(
             'slowest verb / fastest verb (kit)',
@@ -681,7 +758,7 @@ def render_table(
         f'{"kit/bare":>10}{"cornice/bare":>14}',
     ]
     for case in CASES:
-        if case.key == 'include' or case.key.startswith('verb-'):
+        if case.key not in MAIN_CASES:
             continue
         t = cases[case.key]
         bare, kit, cornice = (t[a].median * 1e6 for a in API_APPS)
@@ -713,6 +790,27 @@ def render_table(
     for verb, value in verb_us.items():
         lines.append(
             f'{verb + " /verbs/1":<36}{value:>10.1f}{value / fastest:>9.3f}x'
+        )
+    t = cases['six-types']
+    json_only, six = t['jsononly'].median * 1e6, t['kit'].median * 1e6
+    lines += [
+        '',
+        f'{"negotiation (kit GET item)":<36}{"json only":>10}'
+        f'{"six types":>10}{"six/json":>10}',
+        f'{"Accept: yaml;q=0.5, json":<36}{json_only:>10.1f}{six:>10.1f}'
+        f'{six / json_only:>9.3f}x',
+        '',
+        f'{"per media type, same renderer":<36}{"us":>10}{"/fastest":>10}',
+    ]
+    per_type = {
+        name: cases[f'media-{name}']['sametypes'].median * 1e6
+        for name in MEDIA
+    }
+    fastest_type = min(per_type.values())
+    for name, value in per_type.items():
+        lines.append(
+            f'{"Accept: " + MEDIA[name]:<36}{value:>10.1f}'
+            f'{value / fastest_type:>9.3f}x'
         )
     return '\n'.join(lines)
 
@@ -803,6 +901,8 @@ def main(argv: list[str] | None = None) -> int:
         'cornice': build_cornice(),
         'without': build_plain(include_kit=False),
         'with': build_plain(include_kit=True),
+        'jsononly': build_kit('json'),
+        'sametypes': build_same_renderer(),
         'verbs': build_verbs(),
     }
     problems = check(apps, CASES)
