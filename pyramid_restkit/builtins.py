@@ -43,7 +43,7 @@ def add_builtin_media_types(config: Any) -> None:
     config.add_media_type(
         'yaml',
         'application/yaml',
-        renderer=YAMLRenderer(),
+        renderer=YAMLRenderer(json),
         parser=parse_yaml,
         input_types=('application/yaml', 'application/x-yaml', 'text/yaml'),
         suffixes=('.yaml', '.yml'),

@@ -158,15 +158,12 @@ class JSONRenderer:
     other types, like :class:`pyramid.renderers.JSON`.
 
     When the optional ``orjson`` package is installed (the ``orjson``
-    extra) and ``use_orjson`` is true, it writes what it can do exactly
-    like the standard library encoder; the output is the same bytes either
-    way, only faster.  See :meth:`dumps`.
+    extra) and ``use_orjson`` is true, orjson writes the values it writes
+    exactly like the standard library encoder, and that encoder the rest:
+    the bytes are the same with or without orjson.  See :meth:`dumps`.
 
     Registered through the media registry, it is also the Pyramid
     renderer ``restkit.json`` for plain views.
-
-    .. versionchanged:: 0.1
-       The ``use_orjson`` argument and the orjson fast path.
     """
 
     content_type = 'application/json'
@@ -174,6 +171,9 @@ class JSONRenderer:
     #: Subclasses of these the stdlib encoder writes as the base type, and
     #: orjson (with ``OPT_PASSTHROUGH_SUBCLASS``) hands them to ``default``.
     _NATIVE = (str, int, float, list, tuple, dict)
+
+    #: Types orjson writes exactly as the stdlib does (floats aside).
+    _PLAIN = frozenset({str, int, bool, type(None)})
 
     #: Floats that Python's repr() writes without an exponent.
     _FIXED_MIN = 1e-4
@@ -192,6 +192,13 @@ class JSONRenderer:
         self._utf8 = json.JSONEncoder(ensure_ascii=False, **options)
         self._ascii = json.JSONEncoder(ensure_ascii=True, **options)
         self._orjson: Any = self._load_orjson() if use_orjson else None
+        if self._orjson is not None:
+            # orjson hands these to ``default`` instead of writing them.
+            self._orjson_option = (
+                self._orjson.OPT_PASSTHROUGH_DATETIME
+                | self._orjson.OPT_PASSTHROUGH_DATACLASS
+                | self._orjson.OPT_PASSTHROUGH_SUBCLASS
+            )
 
     @staticmethod
     def default_adapters() -> dict[type, Adapter]:
@@ -216,10 +223,10 @@ class JSONRenderer:
             import orjson
         except ImportError:
             return None
-        return orjson if JSONRenderer.orjson_agrees(orjson.dumps) else None
+        return orjson if JSONRenderer._orjson_agrees(orjson.dumps) else None
 
     @staticmethod
-    def orjson_agrees(dumps: Callable[[Any], bytes]) -> bool:
+    def _orjson_agrees(dumps: Callable[[Any], bytes]) -> bool:
         """Tell whether ``dumps`` writes the fast path's values as we do.
 
         A check of the installed orjson at construction: floats in the
@@ -258,10 +265,11 @@ class JSONRenderer:
     def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
         """Return ``value`` as JSON bytes (``options`` are ignored).
 
-        With orjson, the value is first written by orjson, then
-        :meth:`_orjson_exact` checks that nothing in it is written
-        differently by the two encoders; if anything is, or orjson fails,
-        the standard library encoder writes it, as it does without orjson.
+        With orjson, orjson writes the value first; then a walk over it
+        checks that it holds nothing the two encoders write differently
+        (see :meth:`_orjson_exact`).  If it does, or orjson fails, the
+        standard library encoder writes it, as it does without orjson;
+        adapters then run a second time.
         """
         # PERF: the encoders are built once; the request reaches adapters
         # through a context variable instead of a closure made per call.
@@ -299,11 +307,7 @@ class JSONRenderer:
 
         try:
             out: bytes = orjson.dumps(
-                value,
-                default=default,
-                option=orjson.OPT_PASSTHROUGH_DATETIME
-                | orjson.OPT_PASSTHROUGH_DATACLASS
-                | orjson.OPT_PASSTHROUGH_SUBCLASS,
+                value, default=default, option=self._orjson_option
             )
         except orjson.JSONEncodeError:
             # Non-string keys, integers beyond 64 bits, lone surrogates,
@@ -331,12 +335,12 @@ class JSONRenderer:
         writes some types itself (enums, ``orjson.Fragment``), and those
         the stdlib would hand to the adapters instead.
         """
-        low, high = cls._FIXED_MIN, cls._FIXED_MAX
+        plain, low, high = cls._PLAIN, cls._FIXED_MIN, cls._FIXED_MAX
         stack: list[Any] = [roots]
         while stack:
             for item in stack.pop():
                 kind = type(item)
-                if kind is str or kind is int or kind is bool or item is None:
+                if kind in plain:
                     continue
                 if kind is dict:
                     stack.append(item.values())

@@ -42,8 +42,9 @@ with it) with an explicit stack instead of composing a node graph, so no
 input can exhaust the interpreter's recursion limit, and it stops at the
 first level beyond ``max_depth``.
 
-The renderer writes block-style YAML that any YAML 1.1 or 1.2 reader
-reads back as the same JSON value; see :class:`YAMLRenderer`.
+The renderer writes block-style YAML that a YAML 1.2 core reader (this
+parser) and a YAML 1.1 reader (PyYAML's ``safe_load``) both read back as
+the value rendered; see :class:`YAMLRenderer`.
 """
 
 from __future__ import annotations
@@ -83,17 +84,9 @@ _MAP_TAG = 'tag:yaml.org,2002:map'
 
 #: Plain scalars that the YAML 1.2 core schema reads as null or booleans.
 _CONSTANTS: dict[str, Any] = {
-    '': None,
-    '~': None,
-    'null': None,
-    'Null': None,
-    'NULL': None,
-    'true': True,
-    'True': True,
-    'TRUE': True,
-    'false': False,
-    'False': False,
-    'FALSE': False,
+    **dict.fromkeys(['', '~', 'null', 'Null', 'NULL'], None),
+    **dict.fromkeys(['true', 'True', 'TRUE'], True),
+    **dict.fromkeys(['false', 'False', 'FALSE'], False),
 }
 
 #: The numbers of the YAML 1.2 core schema (section 10.3.2), ASCII only.
@@ -104,6 +97,13 @@ _NUMBER = re.compile(
     r'|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)'
     r'|(?P<special>[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))'
 )
+
+#: Plain scalars that some YAML 1.1 readers take for booleans, though
+#: PyYAML's resolver (which the emitter consults) does not.
+_YAML11_BOOLEANS = frozenset('y Y n N'.split())
+
+#: Line breaks of YAML 1.1 that PyYAML's emitter folds wrongly in quotes.
+_NON_ASCII_BREAK = re.compile('[\x85\u2028\u2029]')
 
 #: PyYAML quotes a repr() of an input excerpt in a few messages.
 _QUOTED_INPUT = re.compile(r"'([^'\n]{41,})'")
@@ -392,7 +392,7 @@ class _Representer(SafeRepresenter, Resolver):
             kind is ScalarNode
             and implicit[0]
             and tag == _STR_TAG
-            and not _is_core_string(value)
+            and (not _is_core_string(value) or value in _YAML11_BOOLEANS)
         ):
             return _INT_TAG
         return tag
@@ -402,6 +402,14 @@ class _Representer(SafeRepresenter, Resolver):
         if marker in self.active:
             raise ValueError('Circular reference detected')
         self.active.add(marker)
+
+    def _represent_str(self, data: str) -> ScalarNode:
+        if _NON_ASCII_BREAK.search(data) is None:
+            return self.represent_scalar(_STR_TAG, data)
+        # NOTE: PyYAML's emitter writes these breaks raw in a single-quoted
+        # scalar, where a reader folds them into spaces; double quotes
+        # escape them (\N, \L, \P).
+        return self.represent_scalar(_STR_TAG, data, style='"')
 
     def _represent_float(self, data: float) -> ScalarNode:
         _finite(data)
@@ -417,7 +425,7 @@ class _Representer(SafeRepresenter, Resolver):
     def _represent_mapping(self, data: Any) -> MappingNode:
         self._enter(data)
         pairs = [
-            (self.represent_str(_key_text(key)), self.represent_data(item))
+            (self._represent_str(_key_text(key)), self.represent_data(item))
             for key, item in data.items()
         ]
         self.active.discard(id(data))
@@ -426,7 +434,7 @@ class _Representer(SafeRepresenter, Resolver):
     def _represent_other(self, data: Any) -> Node:
         """Subclasses of JSON types as those types, else adapt ``data``."""
         if isinstance(data, str):
-            return self.represent_str(str.__str__(data))
+            return self._represent_str(str.__str__(data))
         if isinstance(data, int):
             return self.represent_scalar(_INT_TAG, int.__repr__(data))
         if isinstance(data, float):
@@ -441,7 +449,7 @@ class _Representer(SafeRepresenter, Resolver):
         return node
 
 
-_Representer.add_representer(str, _Representer.represent_str)
+_Representer.add_representer(str, _Representer._represent_str)
 _Representer.add_representer(bool, _Representer.represent_bool)
 _Representer.add_representer(int, _Representer.represent_int)
 _Representer.add_representer(type(None), _Representer.represent_none)
@@ -490,9 +498,11 @@ class YAMLRenderer:
 
     Keys keep their insertion order.  No tags, anchors or aliases are
     written, and every string that a YAML 1.1 or 1.2 reader would take for
-    something else (``no``, ``on``, ``null``, ``1.0``, ``0o7``,
+    something else (``no``, ``on``, ``y``, ``null``, ``1.0``, ``0o7``,
     ``2026-01-01``, the empty string) is quoted, so :func:`parse_yaml`
     reads the output back as the value rendered (given JSON types).
+    libyaml's emitter (used when PyYAML has it) writes characters beyond
+    the Basic Multilingual Plane as ``\\U`` escapes in double quotes.
 
     ``json_renderer``, if given, lends its adapters: adapters added to
     either renderer then apply to both.
