@@ -338,3 +338,25 @@ def test_missing_msgpack_extra(monkeypatch):
     with pytest.raises(ConfigurationExecutionError) as info:
         config.commit()
     assert 'pip install pyramid_restkit[msgpack]' in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ('renderer', 'content_type', 'start'),
+    [
+        ('restkit.json', 'application/json', b'{"a":[1,2]}'),
+        ('restkit.yaml', 'application/yaml', b'a:\n- 1\n- 2\n'),
+        ('restkit.xml', 'application/xml', b'<?xml version="1.0"'),
+        ('restkit.html', 'text/html', b'<!doctype html>'),
+        ('restkit.text', 'text/plain', b'{"a":[1,2]}'),
+    ],
+)
+def test_every_renderer_serves_plain_views(
+    config, make_app, renderer, content_type, start
+):
+    config.add_route('plain', '/plain')
+    config.add_view(
+        lambda request: {'a': [1, 2]}, route_name='plain', renderer=renderer
+    )
+    res = make_app().get('/plain')
+    assert res.content_type == content_type
+    assert res.body.startswith(start)
