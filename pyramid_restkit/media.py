@@ -85,11 +85,13 @@ class MediaType:
     problem_type: str | None = None
     parse_opt_in: bool = False
     default_enabled: bool = True
+    #: The Content-Type header of a response in this format (computed).
+    content_type: str = field(init=False, default='')
 
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header of a response in this format."""
-        return with_charset(self.media_type)
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, 'content_type', with_charset(self.media_type)
+        )
 
 
 @dataclass
