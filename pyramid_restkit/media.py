@@ -89,9 +89,7 @@ class MediaType:
     content_type: str = field(init=False, default='')
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, 'content_type', with_charset(self.media_type)
-        )
+        object.__setattr__(self, 'content_type', with_charset(self.media_type))
 
 
 @dataclass

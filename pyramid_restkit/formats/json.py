@@ -108,14 +108,37 @@ def _encodable(text: str) -> None:
         raise ParseError('A string holds a lone surrogate escape.') from None
 
 
-def parse_json(body: bytes, options: ParseOptions) -> Any:
-    """Parse a JSON body strictly; see the module docstring."""
+Adapter = Callable[[Any, Any], Any]
+
+
+def utf8_text(body: bytes) -> str:
+    """Return ``body`` decoded as strict UTF-8, or raise ``ParseError``."""
     try:
-        text = body.decode('utf-8')
+        return body.decode('utf-8')
     except UnicodeDecodeError as exc:
         raise ParseError(
             f'The body is not valid UTF-8 (byte {exc.start}).'
         ) from None
+
+
+def adapt(
+    obj: Any, adapters: dict[type, Adapter], request: Any, what: str = 'JSON'
+) -> Any:
+    """Turn ``obj`` into data with the first adapter along its MRO, or its
+    ``__json__(request)``; ``TypeError`` when neither exists."""
+    for cls in type(obj).__mro__:
+        adapter = adapters.get(cls)
+        if adapter is not None:
+            return adapter(obj, request)
+    method = getattr(obj, '__json__', None)
+    if method is not None:
+        return method(request)
+    raise TypeError(f'{type(obj).__name__} is not {what} serializable')
+
+
+def parse_json(body: bytes, options: ParseOptions) -> Any:
+    """Parse a JSON body strictly; see the module docstring."""
+    text = utf8_text(body)
     try:
         value = _decode(text)
     except RecursionError:
@@ -136,9 +159,6 @@ def parse_json(body: bytes, options: ParseOptions) -> Any:
     if deep or strings:
         _check(value, options.max_depth, strings)
     return value
-
-
-Adapter = Callable[[Any, Any], Any]
 
 
 def _isoformat(value: Any, request: Any) -> Any:
@@ -252,15 +272,7 @@ class JSONRenderer:
         self.adapters[type_] = adapter
 
     def _default(self, obj: Any) -> Any:
-        request = self._request.get()
-        for cls in type(obj).__mro__:
-            adapter = self.adapters.get(cls)
-            if adapter is not None:
-                return adapter(obj, request)
-        method = getattr(obj, '__json__', None)
-        if method is not None:
-            return method(request)
-        raise TypeError(f'{type(obj).__name__} is not JSON serializable')
+        return adapt(obj, self.adapters, self._request.get())
 
     def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
         """Return ``value`` as JSON bytes (``options`` are ignored).

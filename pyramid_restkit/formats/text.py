@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import Adapter, JSONRenderer, excerpt
+from .json import Adapter, JSONRenderer, excerpt, utf8_text
 
 #: Charset names whose bytes are UTF-8 (ASCII is a subset of it).
 UTF8_CHARSETS = frozenset({'utf-8', 'utf8', 'us-ascii', 'ascii'})
@@ -44,12 +44,7 @@ def check_charset(options: ParseOptions) -> None:
 def decode_utf8(body: bytes, options: ParseOptions) -> str:
     """Return ``body`` decoded as strict UTF-8, or raise ``ParseError``."""
     check_charset(options)
-    try:
-        return body.decode('utf-8')
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f'The body is not valid UTF-8 (byte {exc.start}).'
-        ) from None
+    return utf8_text(body)
 
 
 def encode_utf8(text: str) -> bytes:

@@ -110,7 +110,7 @@ from defusedxml.ElementTree import (
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import excerpt
+from .json import adapt, excerpt
 
 #: The name of the document element when ``root`` is not given.
 DEFAULT_ROOT = 'response'
@@ -523,14 +523,7 @@ class XMLRenderer:
         )
 
     def _adapt(self, value: Any, request: Any) -> Any:
-        for cls in type(value).__mro__:
-            adapter = self.adapters.get(cls)
-            if adapter is not None:
-                return adapter(value, request)
-        method = getattr(value, '__json__', None)
-        if method is not None:
-            return method(request)
-        raise TypeError(f'{type(value).__name__} is not XML serializable')
+        return adapt(value, self.adapters, request, 'XML')
 
     def _document(
         self,

@@ -73,7 +73,13 @@ from yaml.scanner import Scanner
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import MAX_NUMBER_DIGITS, Adapter, JSONRenderer, excerpt
+from .json import (
+    MAX_NUMBER_DIGITS,
+    Adapter,
+    JSONRenderer,
+    excerpt,
+    utf8_text,
+)
 
 __all__ = ['YAMLRenderer', 'parse_yaml']
 
@@ -313,12 +319,7 @@ _EventParser: Callable[[str], Any] = getattr(
 
 def parse_yaml(body: bytes, options: ParseOptions) -> Any:
     """Parse a YAML body strictly; see the module docstring."""
-    try:
-        text = body.decode('utf-8')
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f'The body is not valid UTF-8 (byte {exc.start}).'
-        ) from None
+    text = utf8_text(body)
     try:
         # NOTE: the parser is built inside the try: PyYAML's reader checks
         # the characters of the whole text in its constructor.
