@@ -312,7 +312,16 @@ def add_resource(
         route = RouteInfo(allow)
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
         if callable(getattr(cls, custom_options, None)):
-            operations[custom_options] = ('OPTIONS', {})
+            # The resource's options but its permission (OPTIONS needs
+            # none) and body schema, then the method's own.
+            own = getattr(getattr(cls, custom_options), OPERATION_ATTR, {})
+            opts = {
+                key: value
+                for key, value in defaults.items()
+                if key not in ('permission', 'schema')
+            }
+            opts.update(_check_operation(own, f'{where}.{custom_options}'))
+            operations[custom_options] = ('OPTIONS', opts)
         infos.append((route_name, route, operations))
         # PERF: nested directives reuse this call's info; otherwise each
         # one walks the stack again for a location conflicts never show.

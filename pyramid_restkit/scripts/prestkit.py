@@ -1,0 +1,354 @@
+"""``prestkit``: list the operations of an application's restkit resources.
+
+``proutes`` shows the kit's routes as Pyramid sees them: one view per route
+whose ``request_method`` lists the verbs.  ``prestkit`` shows what the kit
+does with each verb once the configuration is committed: the method that
+answers, its schemas, success status, effective permission and media
+types, and where the resource was declared.  Example::
+
+    prestkit development.ini
+    prestkit development.ini --format json --glob 'posts*'
+
+Like Pyramid's scripts, :func:`main` returns the exit code: 0 on success
+(an application without resources included), 2 for a usage error and 1
+when the application cannot be loaded.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from pyramid.exceptions import ConfigurationError
+from pyramid.paster import bootstrap, setup_logging
+from pyramid.scripts.common import parse_vars
+
+from pyramid_restkit.interfaces import IRestkitRoutes
+from pyramid_restkit.views import VERB_ORDER, Operation
+
+#: The introspection category ``add_resource`` fills.
+CATEGORY = 'restkit resources'
+
+#: Spaces between two columns of the text table (as ``proutes``).
+PAD = 3
+
+#: The status of the automatic OPTIONS answer (``views.options_view``).
+AUTOMATIC_OPTIONS_STATUS = 204
+
+#: JSON key and text header of each column, in output order.
+COLUMNS = (
+    ('resource', 'Resource'),
+    ('route', 'Route'),
+    ('pattern', 'Pattern'),
+    ('verb', 'Verb'),
+    ('method', 'Method'),
+    ('schema', 'Schema'),
+    ('response_schema', 'Response schema'),
+    ('status', 'Status'),
+    ('permission', 'Permission'),
+    ('media_types', 'Media types'),
+    ('declared', 'Declared'),
+)
+
+#: Marks the forced media type in the text table.
+FORCED_PREFIX = 'forced:'
+
+#: What loading a broken application raises: a missing file (``OSError``),
+#: an unknown scheme or a bad option (``ValueError``, which
+#: ``plaster.PlasterError`` subclasses), a missing section
+#: (``LookupError``), a missing module (``ImportError``) and a bad or
+#: conflicting configuration.  Anything else is a bug in the application
+#: and keeps its traceback, as with Pyramid's own scripts.
+LOAD_ERRORS = (
+    OSError,
+    ValueError,
+    LookupError,
+    ImportError,
+    ConfigurationError,
+)
+
+Row = dict[str, Any]
+
+
+def main(argv: Sequence[str] = sys.argv, quiet: bool = False) -> int:
+    """Run ``prestkit`` with ``argv`` and return the exit code.
+
+    ``argv[0]`` is the program name; ``quiet`` silences all output.
+    """
+    return PRestkitCommand(argv, quiet).run()
+
+
+class UsageError(Exception):
+    """A bad command line: exit with status 2 after the usage text."""
+
+
+class _ParserExit(Exception):
+    """``--help`` was printed: exit with ``status``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises instead of calling ``sys.exit``.
+
+    :func:`main` returns the exit code (Pyramid's scripts' contract), so
+    the command decides what to print and which code to return.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        # NOTE: only --help gets here (error() never calls it), after
+        # printing; it has no message.
+        raise _ParserExit(status)
+
+
+class PRestkitCommand:
+    """The ``prestkit`` command: parse ``argv``, load the app, print.
+
+    ``bootstrap`` and ``setup_logging`` are attributes so that a test or a
+    wrapping script can replace them, as in ``pyramid.scripts``.
+    """
+
+    description = """\
+    Print the operations of the restkit resources of a Pyramid
+    application: one row per resource route and verb (HEAD and OPTIONS as
+    the kit answers them), with the method, the request and response
+    schemas, the success status, the effective permission, the response
+    media types (the default first) and where the resource was declared.
+
+    'config_uri' names the PasteDeploy file ('inifile#name'; 'main' if
+    the name is left off).  Example: 'prestkit development.ini'
+    """
+
+    bootstrap = staticmethod(bootstrap)
+    setup_logging = staticmethod(setup_logging)
+
+    def __init__(self, argv: Sequence[str], quiet: bool = False) -> None:
+        self.argv = list(argv)
+        self.quiet = quiet
+        prog = os.path.basename(argv[0]) if argv else 'prestkit'
+        self.parser = _make_parser(prog, textwrap.dedent(self.description))
+
+    def out(self, msg: str) -> None:
+        """Print ``msg`` on standard output unless quiet."""
+        if not self.quiet:
+            print(msg)
+
+    def err(self, msg: str) -> None:
+        """Print ``msg`` on standard error unless quiet."""
+        if not self.quiet:
+            print(msg, file=sys.stderr)
+
+    def usage_error(self, msg: str) -> int:
+        """Print the usage and ``msg`` on standard error; return 2."""
+        self.err(self.parser.format_usage().rstrip())
+        self.err(f'{self.parser.prog}: error: {msg}')
+        return 2
+
+    def run(self) -> int:
+        """Run the command and return its exit code."""
+        try:
+            args = self.parser.parse_args(self.argv[1:])
+            if args.config_uri is None:
+                raise UsageError('requires a config file argument')
+            try:
+                config_vars = parse_vars(args.config_vars)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        except UsageError as exc:
+            return self.usage_error(str(exc))
+        except _ParserExit as exc:
+            return exc.status
+        config_vars.setdefault('__script__', self.parser.prog)
+        try:
+            self.setup_logging(args.config_uri, global_conf=config_vars)
+            with self.bootstrap(args.config_uri, options=config_vars) as env:
+                rows = operation_rows(env['registry'], Path.cwd())
+        except LOAD_ERRORS as exc:
+            self.err(
+                f'{self.parser.prog}: error: cannot load '
+                f'{args.config_uri!r}: {exc}'
+            )
+            return 1
+        if args.glob:
+            rows = [row for row in rows if _matches(row, args.glob)]
+        if args.format == 'json':
+            self.out(json.dumps(rows, indent=2))
+        elif rows:
+            self.out(format_table(rows))
+        elif args.glob:
+            self.out(f'No restkit operation matches {args.glob!r}.')
+        else:
+            self.out('No restkit resources.')
+        return 0
+
+
+def _make_parser(prog: str, description: str) -> _Parser:
+    parser = _Parser(
+        prog=prog,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        '-f',
+        '--format',
+        choices=('text', 'json'),
+        default='text',
+        help='Print an aligned table (text, the default) or a JSON list.',
+    )
+    parser.add_argument(
+        '-g',
+        '--glob',
+        default='',
+        help=(
+            'Only rows whose resource name, route name or path pattern '
+            'match this glob pattern.'
+        ),
+    )
+    parser.add_argument(
+        'config_uri',
+        nargs='?',
+        default=None,
+        help='The URI to the configuration file.',
+    )
+    parser.add_argument(
+        'config_vars',
+        nargs='*',
+        default=(),
+        help=(
+            'Variables required by the config file, e.g. '
+            '`http_port=8080` for `%%(http_port)s`.'
+        ),
+    )
+    return parser
+
+
+def operation_rows(registry: Any, cwd: Path) -> list[Row]:
+    """One row per operation of every restkit resource of ``registry``.
+
+    Resources come in declaration order, routes as declared (collection
+    first), verbs in ``Allow`` order.  The options a user wrote (method,
+    schemas) come from the ``restkit resources`` introspectable; what the
+    kit made of them at commit (status, effective permission, media
+    types) from the ``IRestkitRoutes`` utility.  A declaration inside
+    ``cwd`` is shown relative to it.
+    """
+    entries = registry.introspector.get_category(CATEGORY, [])
+    if not entries:
+        return []
+    table = registry.getUtility(IRestkitRoutes)
+    rows = []
+    for entry in entries:
+        intr = entry['introspectable']
+        info = intr.action_info
+        declared = f'{_relative(info.file, cwd)}:{info.line}'
+        for route_name, route in intr['routes'].items():
+            operations = table[route_name].operations
+            for verb in VERB_ORDER:
+                if verb not in operations:
+                    continue
+                row = _operation_row(operations[verb], intr['operations'])
+                rows.append(
+                    {
+                        'resource': intr['name'],
+                        'route': route_name,
+                        'pattern': route['pattern'],
+                        'verb': verb,
+                        **row,
+                        'declared': declared,
+                    }
+                )
+    return rows
+
+
+def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
+    """The columns of one runtime operation (``None``: not applicable)."""
+    if not isinstance(operation, Operation):
+        # The kit's automatic OPTIONS answer: no method, no body.
+        return {
+            'method': None,
+            'schema': None,
+            'response_schema': None,
+            'status': AUTOMATIC_OPTIONS_STATUS,
+            'permission': None,
+            'media_types': [],
+            'forced_media_type': None,
+        }
+    options = declared[operation.attr]
+    if operation.forced is not None:
+        media_types = [operation.forced.name]
+        forced = operation.forced.name
+    else:
+        negotiator = operation.negotiator
+        assert negotiator is not None  # set whenever nothing is forced
+        media_types = [media.name for media in negotiator.offers]
+        forced = None
+    return {
+        'method': operation.attr,
+        'schema': _qualname(options.get('schema')),
+        'response_schema': _qualname(options.get('response_schema')),
+        'status': operation.status,
+        'permission': operation.permission,
+        'media_types': media_types,
+        'forced_media_type': forced,
+    }
+
+
+def _qualname(schema: Any) -> str | None:
+    return None if schema is None else type(schema).__qualname__
+
+
+def _relative(file: str, cwd: Path) -> str:
+    path = Path(os.path.abspath(file))
+    return str(path.relative_to(cwd) if path.is_relative_to(cwd) else path)
+
+
+def _matches(row: Row, pattern: str) -> bool:
+    return any(
+        fnmatch.fnmatchcase(row[key], pattern)
+        for key in ('resource', 'route', 'pattern')
+    )
+
+
+def _cell(row: Row, key: str) -> str:
+    value = row[key]
+    if key == 'media_types':
+        forced = row['forced_media_type']
+        names = [FORCED_PREFIX + n if n == forced else n for n in value]
+        return ','.join(names) or '-'
+    return '-' if value is None else str(value)
+
+
+def format_table(rows: list[Row]) -> str:
+    """Align ``rows`` under a header and a dashes row, like ``proutes``."""
+    lines = [
+        [header for _, header in COLUMNS],
+        ['-' * len(header) for _, header in COLUMNS],
+        *([_cell(row, key) for key, _ in COLUMNS] for row in rows),
+    ]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
+    return '\n'.join(
+        (' ' * PAD)
+        .join(
+            cell.ljust(width) for cell, width in zip(line, widths, strict=True)
+        )
+        .rstrip()
+        for line in lines
+    )
+
+
+if __name__ == '__main__':  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,451 @@
+"""The ``prestkit`` console script, run through its ``main()``.
+
+The fixture application (``tests/fixtures/prestkit_app.py``) has something
+to show in every column; the demo is loaded from a copy of its ini file,
+so that its SQLite file lands in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyramid_restkit.scripts.prestkit import main
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+INI = str(ROOT / 'tests' / 'fixtures' / 'prestkit_app.ini')
+FIXTURE = 'tests/fixtures/prestkit_app.py'
+WIDGETS_AT = f'{FIXTURE}:75'
+REPORTS_AT = f'{FIXTURE}:76'
+ALL_MEDIA = ['json', 'yaml', 'xml', 'html', 'text']
+
+TABLE = """\
+Resource   Route                Pattern         Verb      Method               Schema         Response schema   Status   Permission   Media types               Declared
+--------   -----                -------         ----      ------               ------         ---------------   ------   ----------   -----------               --------
+widgets    widgets.collection   /widgets        GET       collection_get       -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.collection   /widgets        HEAD      collection_get       -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.collection   /widgets        POST      collection_post      WidgetSchema   WidgetOut         201      create       yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.collection   /widgets        OPTIONS   -                    -              -                 204      -            -                         tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   GET       get                  -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   HEAD      get                  -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   DELETE    delete               -              WidgetOut         200      delete       yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   OPTIONS   -                    -              -                 204      -            -                         tests/fixtures/prestkit_app.py:75
+reports    reports.collection   /reports        GET       collection_get       -              -                 200      -            forced:text               tests/fixtures/prestkit_app.py:76
+reports    reports.collection   /reports        HEAD      collection_get       -              -                 200      -            forced:text               tests/fixtures/prestkit_app.py:76
+reports    reports.collection   /reports        OPTIONS   collection_options   -              -                 200      -            json,yaml,xml,html,text   tests/fixtures/prestkit_app.py:76
+"""  # noqa: E501
+
+
+def row(
+    resource: str,
+    route: str,
+    pattern: str,
+    verb: str,
+    method: str | None,
+    schema: str | None = None,
+    response_schema: str | None = None,
+    status: int = 200,
+    permission: str | None = None,
+    media_types: list[str] | None = None,
+    forced: str | None = None,
+    declared: str = WIDGETS_AT,
+) -> dict[str, Any]:
+    """An expected JSON row, its keys in output order."""
+    return {
+        'resource': resource,
+        'route': route,
+        'pattern': pattern,
+        'verb': verb,
+        'method': method,
+        'schema': schema,
+        'response_schema': response_schema,
+        'status': status,
+        'permission': permission,
+        'media_types': [] if media_types is None else media_types,
+        'forced_media_type': forced,
+        'declared': declared,
+    }
+
+
+def widgets(route: str, verb: str, method: str | None, **kw: Any) -> Any:
+    pattern = '/widgets' if route == 'collection' else '/widgets/{id}'
+    if method is None:
+        return row('widgets', f'widgets.{route}', pattern, verb, None, **kw)
+    kw.setdefault('permission', 'view')
+    kw.setdefault('media_types', ['yaml', 'json'])
+    kw.setdefault('response_schema', 'WidgetOut')
+    return row('widgets', f'widgets.{route}', pattern, verb, method, **kw)
+
+
+def reports(verb: str, method: str, **kw: Any) -> Any:
+    kw.setdefault('declared', REPORTS_AT)
+    return row('reports', 'reports.collection', '/reports', verb, method, **kw)
+
+
+ROWS = [
+    widgets('collection', 'GET', 'collection_get'),
+    widgets('collection', 'HEAD', 'collection_get'),
+    widgets(
+        'collection',
+        'POST',
+        'collection_post',
+        schema='WidgetSchema',
+        status=201,
+        permission='create',
+    ),
+    widgets('collection', 'OPTIONS', None, status=204),
+    widgets('item', 'GET', 'get'),
+    widgets('item', 'HEAD', 'get'),
+    widgets('item', 'DELETE', 'delete', permission='delete'),
+    widgets('item', 'OPTIONS', None, status=204),
+    reports('GET', 'collection_get', media_types=['text'], forced='text'),
+    reports('HEAD', 'collection_get', media_types=['text'], forced='text'),
+    reports('OPTIONS', 'collection_options', media_types=ALL_MEDIA),
+]
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """Undo what ``setup_logging`` does to the logging configuration.
+
+    The demo's ini installs a handler on the captured stderr and sets
+    levels; the tests that follow must not inherit them.
+    """
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {
+        name: logging.getLogger(name).level
+        for name in ('demo', 'pyramid_restkit')
+    }
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, saved in levels.items():
+        logging.getLogger(name).setLevel(saved)
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the repository root, as a developer would."""
+    monkeypatch.chdir(ROOT)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    status = main(['prestkit', *args], quiet=False)
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, '')
+    return out
+
+
+# -- the fixture application ------------------------------------------------
+
+
+def test_text_table(at_root: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, INI) == TABLE
+
+
+def test_json_rows(at_root: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert json.loads(run(capsys, INI, '--format', 'json')) == ROWS
+
+
+def test_json_keys_are_stable(
+    at_root: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = json.loads(run(capsys, INI, '-f', 'json'))
+    assert {tuple(r) for r in rows} == {tuple(ROWS[0])}
+
+
+def test_declaration_outside_the_current_directory_is_absolute(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    rows = json.loads(run(capsys, INI, '--format=json'))
+    assert rows[0]['declared'] == f'{ROOT / FIXTURE}:75'
+    assert rows[-1]['declared'] == f'{ROOT / FIXTURE}:76'
+
+
+@pytest.mark.parametrize(
+    ('glob', 'routes'),
+    [
+        ('reports', {'reports.collection'}),
+        ('widgets.i*', {'widgets.item'}),
+        ('/widgets/*', {'widgets.item'}),
+        ('w*', {'widgets.collection', 'widgets.item'}),
+    ],
+)
+def test_glob_matches_resource_route_or_pattern(
+    glob: str,
+    routes: set[str],
+    at_root: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = json.loads(run(capsys, INI, '-f', 'json', '--glob', glob))
+    assert {r['route'] for r in rows} == routes
+    assert rows == [r for r in ROWS if r['route'] in routes]
+
+
+def test_glob_matching_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(capsys, INI, '-g', 'nothing*')
+    assert out == "No restkit operation matches 'nothing*'.\n"
+    assert json.loads(run(capsys, INI, '-g', 'nothing*', '-f', 'json')) == []
+
+
+def test_application_without_resources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, f'{INI}#empty') == 'No restkit resources.\n'
+    assert json.loads(run(capsys, f'{INI}#empty', '-f', 'json')) == []
+
+
+def test_config_vars_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, f'{INI}#empty', 'a=b') == 'No restkit resources.\n'
+
+
+def test_quiet_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(['prestkit', INI], quiet=True) == 0
+    assert main(['prestkit'], quiet=True) == 2
+    assert capsys.readouterr() == ('', '')
+
+
+# -- the demo ---------------------------------------------------------------
+
+
+def _line(path: Path, text: str) -> int:
+    lines = path.read_text(encoding='utf-8').splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.fixture
+def demo_ini(tmp_path: Path, at_root: None) -> str:
+    """A copy of the demo's ini: ``%(here)s`` puts its database in tmp."""
+    ini = tmp_path / 'development.ini'
+    shutil.copy(ROOT / 'demo' / 'development.ini', ini)
+    return str(ini)
+
+
+def test_demo_rows(
+    demo_ini: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posts_at = 'demo/resources/posts.py:{}'.format(
+        _line(ROOT / 'demo' / 'resources' / 'posts.py', '@resource(')
+    )
+    comments_at = 'demo/__init__.py:{}'.format(
+        _line(ROOT / 'demo' / '__init__.py', 'config.add_resource(')
+    )
+    rows = json.loads(run(capsys, demo_ini, '--format', 'json'))
+    assert (tmp_path / 'var' / 'demo.sqlite').exists()
+    assert [(r['route'], r['verb'], r['method']) for r in rows] == [
+        ('posts.collection', 'GET', 'collection_get'),
+        ('posts.collection', 'HEAD', 'collection_get'),
+        ('posts.collection', 'POST', 'collection_post'),
+        ('posts.collection', 'OPTIONS', None),
+        ('posts.item', 'GET', 'get'),
+        ('posts.item', 'HEAD', 'get'),
+        ('posts.item', 'PUT', 'put'),
+        ('posts.item', 'PATCH', 'patch'),
+        ('posts.item', 'DELETE', 'delete'),
+        ('posts.item', 'OPTIONS', None),
+        ('comments.collection', 'GET', 'collection_get'),
+        ('comments.collection', 'HEAD', 'collection_get'),
+        ('comments.collection', 'POST', 'collection_post'),
+        ('comments.collection', 'OPTIONS', None),
+        ('comments.item', 'GET', 'get'),
+        ('comments.item', 'HEAD', 'get'),
+        ('comments.item', 'DELETE', 'delete'),
+        ('comments.item', 'OPTIONS', None),
+    ]
+    by_key = {(r['route'], r['verb']): r for r in rows}
+    assert by_key['posts.collection', 'GET'] == row(
+        'posts',
+        'posts.collection',
+        '/posts',
+        'GET',
+        'collection_get',
+        schema='ListPostsRequest',
+        response_schema='PostPage',
+        media_types=ALL_MEDIA,
+        declared=posts_at,
+    )
+    assert by_key['posts.collection', 'POST'] == row(
+        'posts',
+        'posts.collection',
+        '/posts',
+        'POST',
+        'collection_post',
+        schema='PostSchema',
+        response_schema='PostOut',
+        status=201,
+        media_types=ALL_MEDIA,
+        declared=posts_at,
+    )
+    assert by_key['posts.item', 'PATCH'] == row(
+        'posts',
+        'posts.item',
+        '/posts/{id}',
+        'PATCH',
+        'patch',
+        schema='PostSchema',
+        response_schema='PostOut',
+        media_types=ALL_MEDIA,
+        declared=posts_at,
+    )
+    assert by_key['comments.collection', 'POST'] == row(
+        'comments',
+        'comments.collection',
+        '/posts/{post_id}/comments',
+        'POST',
+        'collection_post',
+        schema='CommentSchema',
+        response_schema='CommentOut',
+        status=201,
+        media_types=ALL_MEDIA,
+        declared=comments_at,
+    )
+    assert by_key['comments.item', 'OPTIONS'] == row(
+        'comments',
+        'comments.item',
+        '/posts/{post_id}/comments/{id}',
+        'OPTIONS',
+        None,
+        status=204,
+        declared=comments_at,
+    )
+
+
+def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = run(capsys, demo_ini).splitlines()
+    assert lines[0].startswith('Resource   Route                 Pattern')
+    assert lines[0].endswith('Media types               Declared')
+    assert set(lines[1]) == {'-', ' '}
+    assert len(lines) == 2 + 18
+    # Aligned: every row starts its columns where the header does.
+    starts = [lines[0].index(h) for h in ('Route', 'Pattern', 'Declared')]
+    for line in lines[2:]:
+        assert all(line[s - 1] == ' ' != line[s] for s in starts)
+    assert lines[2].split() == [
+        'posts',
+        'posts.collection',
+        '/posts',
+        'GET',
+        'collection_get',
+        'ListPostsRequest',
+        'PostPage',
+        '200',
+        '-',
+        'json,yaml,xml,html,text',
+        lines[2].split()[-1],
+    ]
+    assert lines[-1].split()[:10] == [
+        'comments',
+        'comments.item',
+        '/posts/{post_id}/comments/{id}',
+        'OPTIONS',
+        '-',
+        '-',
+        '-',
+        '204',
+        '-',
+        '-',
+    ]
+    assert lines[-1].split()[-1].startswith('demo/__init__.py:')
+
+
+# -- errors -----------------------------------------------------------------
+
+
+def fail(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = main(['prestkit', *args], quiet=False)
+    out, err = capsys.readouterr()
+    assert out == ''
+    return status, err
+
+
+def test_no_argument_prints_the_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, err = fail(capsys)
+    assert status == 2
+    assert err.startswith('usage: prestkit [-h]')
+    assert err.endswith('prestkit: error: requires a config file argument\n')
+
+
+def test_format_must_be_text_or_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, err = fail(capsys, INI, '--format', 'xml')
+    assert status == 2
+    assert err.startswith('usage: prestkit')
+    assert "invalid choice: 'xml'" in err
+
+
+def test_bad_config_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = fail(capsys, INI, 'novalue')
+    assert status == 2
+    assert err.endswith(
+        'prestkit: error: Variable assignment \'novalue\' invalid (no "=")\n'
+    )
+
+
+def test_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / 'missing.ini')
+    status, err = fail(capsys, missing)
+    assert status == 1
+    assert err.startswith(f'prestkit: error: cannot load {missing!r}: ')
+    assert 'No such file' in err
+    assert 'Traceback' not in err
+
+
+def test_unknown_uri_scheme(capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = fail(capsys, 'nope://app')
+    assert status == 1
+    assert err.startswith("prestkit: error: cannot load 'nope://app': ")
+    assert 'Could not find a matching loader' in err
+
+
+def test_missing_section(capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = fail(capsys, f'{INI}#absent')
+    assert status == 1
+    assert "No section 'absent'" in err
+
+
+def test_application_that_fails_to_load(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, err = fail(capsys, f'{INI}#conflicting')
+    assert status == 1
+    assert err.startswith(
+        f"prestkit: error: cannot load '{INI}#conflicting': "
+        'Conflicting configuration actions'
+    )
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(['prestkit', '--help']) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('usage: prestkit [-h] [-f {text,json}] [-g GLOB]')
+    assert 'Print the operations of the restkit resources' in out
+
+
+def test_program_name_defaults_to_prestkit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([]) == 2
+    assert capsys.readouterr().err.startswith('usage: prestkit ')
+
+
+def test_entry_point_target_imports() -> None:
+    """``[project.scripts]`` names ``...scripts.prestkit:main``."""
+    from pyramid_restkit.scripts import prestkit
+
+    assert prestkit.main is main
+    assert callable(main)
