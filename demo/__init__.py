@@ -29,6 +29,8 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
     tables are created when missing.
     """
     settings.setdefault('demo.database', DEFAULT_DATABASE)
+    # Tags: declared in YAML (the third way), loaded by the include.
+    settings.setdefault('restkit.resources', 'demo:api.yaml')
     initialize(settings['demo.database'])
     with Configurator(settings=settings) as config:
         config.include('pyramid_restkit')

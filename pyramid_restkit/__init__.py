@@ -13,6 +13,7 @@ from typing import Any
 
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPError
+from pyramid.settings import aslist
 from pyramid.tweens import MAIN
 
 from .builtins import add_builtin_media_types
@@ -37,6 +38,7 @@ from .views import (
     internal_error_view,
     method_not_allowed_view,
 )
+from .yamlconfig import load_resources
 
 try:
     __version__ = version('pyramid_restkit')
@@ -66,6 +68,9 @@ def includeme(config: Any) -> None:
     config.add_directive(
         'remove_media_type', remove_media_type, action_wrap=True
     )
+    # Not an action itself: it reads the file at once and calls the
+    # directives above, each its own action.
+    config.add_directive('load_resources', load_resources, action_wrap=False)
     setup_registry(config)
     config.add_view_predicate('restkit_route', RestkitRoutePredicate)
     config.add_view_predicate('format', FormatPredicate)
@@ -75,6 +80,10 @@ def includeme(config: Any) -> None:
         'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN
     )
     add_builtin_media_types(config)
+    # NOTE: read at include time, not in an action: loading a file calls
+    # directives, which must happen while the configuration is open.
+    for spec in aslist(config.get_settings().get('restkit.resources', '')):
+        config.load_resources(spec)
     # The kit's error views only apply on its own routes (restkit_route);
     # the most specific context wins, so the 405 view is found before the
     # generic one, and an application's forbidden or not-found view

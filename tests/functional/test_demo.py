@@ -623,3 +623,17 @@ def test_errors_in_the_negotiated_family(app: TestApp) -> None:
     )
     assert res.content_type == 'text/html'
     assert '404' in res.text
+
+
+def test_tags_resource_declared_in_yaml(app: TestApp) -> None:
+    new_post(app, tags=['b', 'a'])
+    new_post(app, tags=['a'])
+    assert app.get('/tags').json == [
+        {'tag': 'a', 'posts': 2},
+        {'tag': 'b', 'posts': 1},
+    ]
+    assert app.get('/tags/b').json == {'tag': 'b', 'posts': 1}
+    assert app.get('/tags/b.yaml').text == 'tag: b\nposts: 1\n'
+    problem(app.get('/tags/zzz', status=404), 404)
+    res = app.post('/tags', status=405)
+    assert res.headers['Allow'] == 'GET, HEAD, OPTIONS'

@@ -243,6 +243,13 @@ def test_demo_rows(
     rows = json.loads(run(capsys, demo_ini, '--format', 'json'))
     assert (tmp_path / 'var' / 'demo.sqlite').exists()
     assert [(r['route'], r['verb'], r['method']) for r in rows] == [
+        # tags: declared in demo/api.yaml, loaded first by the include
+        ('tags.collection', 'GET', 'collection_get'),
+        ('tags.collection', 'HEAD', 'collection_get'),
+        ('tags.collection', 'OPTIONS', None),
+        ('tags.item', 'GET', 'get'),
+        ('tags.item', 'HEAD', 'get'),
+        ('tags.item', 'OPTIONS', None),
         ('posts.collection', 'GET', 'collection_get'),
         ('posts.collection', 'HEAD', 'collection_get'),
         ('posts.collection', 'POST', 'collection_post'),
@@ -325,12 +332,15 @@ def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[0].startswith('Resource   Route                 Pattern')
     assert lines[0].endswith('Media types               Declared')
     assert set(lines[1]) == {'-', ' '}
-    assert len(lines) == 2 + 18
+    assert len(lines) == 2 + 24
+    assert lines[2].split()[0] == 'tags'
+    assert lines[2].split()[-1] == 'demo/api.yaml:7'
     # Aligned: every row starts its columns where the header does.
     starts = [lines[0].index(h) for h in ('Route', 'Pattern', 'Declared')]
     for line in lines[2:]:
         assert all(line[s - 1] == ' ' != line[s] for s in starts)
-    assert lines[2].split() == [
+    posts = next(line for line in lines if line.startswith('posts '))
+    assert posts.split() == [
         'posts',
         'posts.collection',
         '/posts',
@@ -341,7 +351,7 @@ def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
         '200',
         '-',
         'json,yaml,xml,html,text',
-        lines[2].split()[-1],
+        posts.split()[-1],
     ]
     assert lines[-1].split()[:10] == [
         'comments',
