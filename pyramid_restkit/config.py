@@ -306,6 +306,7 @@ def add_resource(
     intr['path'] = path
     intr['routes'] = {}
     intr['operations'] = {}
+    introspectables = [intr]
     infos = []
     for route_name, pattern, operations in routes:
         allow = _allow(verb for verb, _ in operations.values())
@@ -342,12 +343,25 @@ def add_resource(
             _info=info,
         )
         intr['routes'][route_name] = {'pattern': pattern, 'allow': allow}
-        intr['operations'].update(
-            {
-                attr: dict(opts, verb=verb)
-                for attr, (verb, opts) in operations.items()
-            }
-        )
+        for attr, (verb, opts) in operations.items():
+            intr['operations'][attr] = dict(opts, verb=verb)
+            op_intr = config.introspectable(
+                'restkit operations',
+                (name, attr),
+                f'{verb} {pattern} ({cls.__qualname__}.{attr})',
+                'restkit operation',
+            )
+            op_intr.update(
+                resource=name,
+                method=attr,
+                verb=verb,
+                route=route_name,
+                pattern=pattern,
+                options=opts,
+            )
+            op_intr.relate('restkit resources', name)
+            op_intr.relate('routes', route_name)
+            introspectables.append(op_intr)
         intr.relate('routes', route_name)
 
     registry = config.registry
@@ -379,7 +393,9 @@ def add_resource(
             table[route_name] = route
 
     config.action(
-        ('restkit resources', name), register, introspectables=(intr,)
+        ('restkit resources', name),
+        register,
+        introspectables=tuple(introspectables),
     )
     for pattern in (collection_path, path):
         if pattern is not None:

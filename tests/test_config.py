@@ -348,3 +348,30 @@ def test_default_falls_back_to_first_renderable_type(config, make_app):
     res = make_app().get('/o')
     assert res.content_type == 'text/plain'
     assert res.body == b"['other']"
+
+
+def test_operations_are_introspectables(config):
+    config.add_resource(
+        Items, collection_path='/items', path='/items/{id}', tags=['x']
+    )
+    config.commit()
+    introspector = config.registry.introspector
+    op = introspector.get('restkit operations', ('items', 'get'))
+    assert op['verb'] == 'GET'
+    assert op['route'] == 'items.item'
+    assert op['pattern'] == '/items/{id}'
+    assert op['options'] == {'tags': ['x']}
+    assert op.title == 'GET /items/{id} (Items.get)'
+    related = {
+        (i.category_name, i.discriminator) for i in introspector.related(op)
+    }
+    assert related == {
+        ('restkit resources', 'items'),
+        ('routes', 'items.item'),
+    }
+    names = sorted(
+        i['method']
+        for i in introspector.get_category('restkit operations')
+        for i in [i['introspectable']]
+    )
+    assert names == ['collection_get', 'get']
