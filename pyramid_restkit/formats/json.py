@@ -78,27 +78,39 @@ _decode = json.JSONDecoder(
 ).decode
 
 
-def _check(value: Any, max_depth: int, strings: bool) -> None:
-    """Walk ``value`` without recursion: depth, and UTF-8 of strings."""
+def walk(
+    value: Any,
+    max_depth: int,
+    scalar: Callable[[Any], None] | None = None,
+    key: Callable[[str], None] | None = None,
+) -> None:
+    """Walk parsed data without recursion, refusing nesting deeper than
+    ``max_depth``; ``scalar`` and ``key`` see every leaf and mapping key
+    (and raise :class:`~pyramid_restkit.errors.ParseError` to refuse)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):
             children: Any = item.values()
-            if strings:
-                for key in item:
-                    _encodable(key)
+            if key is not None:
+                for name in item:
+                    key(name)
         elif isinstance(item, list):
             children = item
         else:
-            if strings and isinstance(item, str):
-                _encodable(item)
+            if scalar is not None:
+                scalar(item)
             continue
         if depth > max_depth:
             raise ParseError(
                 f'The body is nested deeper than {max_depth} levels.'
             )
         stack.extend((child, depth + 1) for child in children)
+
+
+def _encodable_scalar(item: Any) -> None:
+    if isinstance(item, str):
+        _encodable(item)
 
 
 def _encodable(text: str) -> None:
@@ -156,8 +168,10 @@ def parse_json(body: bytes, options: ParseOptions) -> Any:
     # PERF: bracket counts bound the depth, so small documents skip the walk.
     deep = text.count('[') + text.count('{') > options.max_depth
     strings = '\\u' in text and _SURROGATE_ESCAPE.search(text) is not None
-    if deep or strings:
-        _check(value, options.max_depth, strings)
+    if strings:
+        walk(value, options.max_depth, _encodable_scalar, _encodable)
+    elif deep:
+        walk(value, options.max_depth)
     return value
 
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import Adapter, JSONRenderer, excerpt
+from .json import Adapter, JSONRenderer, excerpt, walk
 from .text import json_data
 
 #: The media type of responses (the most common name; none is registered).
@@ -80,25 +80,6 @@ def _pairs(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
 
 def _refuse_extension(code: int, data: bytes) -> Any:
     raise _extension_error()
-
-
-def _check(value: Any, max_depth: int) -> None:
-    """Walk ``value`` without recursion: depth and JSON types only."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            _check_scalar(item)
-            continue
-        if depth > max_depth:
-            raise ParseError(
-                f'The body is nested deeper than {max_depth} levels.'
-            )
-        stack.extend((child, depth + 1) for child in children)
 
 
 def _check_scalar(item: Any) -> None:
@@ -152,7 +133,7 @@ def parse_msgpack(body: bytes, options: ParseOptions) -> Any:
         if 'map key' in reason:
             raise ParseError('A map key is not a string.') from None
         raise ParseError('Invalid MessagePack.') from None
-    _check(value, options.max_depth)
+    walk(value, options.max_depth, _check_scalar)
     return value
 
 
