@@ -110,8 +110,10 @@ class Operation:
         if self.permission is not None and not request.has_permission(
             self.permission, context
         ):
+            # NOTE: the permission's name is the application's business,
+            # not the client's.
             raise HTTPForbidden(
-                f'{request.method} needs the permission {self.permission!r}.'
+                f'{request.method[:20]} is not allowed here for you.'
             )
         media = self.forced
         vary = False

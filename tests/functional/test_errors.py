@@ -194,3 +194,10 @@ def test_problem_details_carry_vary(config, make_app):
     app = make_app()
     res = app.get('/missing', status=404)
     assert res.headers['Vary'] == 'Accept'
+
+
+def test_forbidden_does_not_name_the_permission(secured, make_app):
+    secured.add_resource(Docs, path='/docs/{id}', permission='edit-secret')
+    res = make_app().put('/docs/1', status=403)
+    assert 'edit-secret' not in res.text
+    assert res.json['detail'] == 'PUT is not allowed here for you.'
