@@ -359,15 +359,12 @@ def add_resource(
                 pattern=pattern,
                 options=opts,
             )
+            # NOTE: not related to media types: Pyramid's introspector
+            # keeps relations in lists checked by equality, so relating
+            # thousands of operations to one media type costs quadratic
+            # time at startup.  The names are in ``options``.
             op_intr.relate('restkit resources', name)
             op_intr.relate('routes', route_name)
-            # Media types it names itself (the others are all enabled
-            # ones); unknown names fail first, in the action, more clearly.
-            for media_name in (
-                *opts.get('media_types', ()),
-                *filter(None, [opts.get('media_type')]),
-            ):
-                op_intr.relate('restkit media types', media_name)
             introspectables.append(op_intr)
         intr.relate('routes', route_name)
 

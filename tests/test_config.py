@@ -375,32 +375,3 @@ def test_operations_are_introspectables(config):
         for i in [i['introspectable']]
     )
     assert names == ['collection_get', 'get']
-
-
-def test_operations_relate_to_the_media_types_they_name(config):
-    class Narrow:
-        def __init__(self, request):
-            self.request = request
-
-        @operation(media_types=['json', 'yaml'])
-        def collection_get(self):
-            return []
-
-        @operation(media_type='xml')
-        def collection_post(self):
-            return {}
-
-    config.add_resource(Narrow, collection_path='/narrow')
-    config.commit()
-    introspector = config.registry.introspector
-    for method, names in (
-        ('collection_get', {'json', 'yaml'}),
-        ('collection_post', {'xml'}),
-    ):
-        op = introspector.get('restkit operations', ('narrow', method))
-        related = {
-            i.discriminator
-            for i in introspector.related(op)
-            if i.category_name == 'restkit media types'
-        }
-        assert related == names
