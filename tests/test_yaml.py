@@ -793,6 +793,21 @@ def test_parse_deep_nesting_within_a_large_max_depth(parser: str) -> None:
     )
 
 
+def test_parse_beyond_libyaml_nesting_limit(parser: str) -> None:
+    # libyaml refuses more than LIBYAML_MAX_DEPTH levels itself; past a
+    # max_depth that high, the body is still read (or refused) exactly.
+    limit = yaml_format.LIBYAML_MAX_DEPTH
+    depth = limit + 10
+    value = parse('[' * depth + ']' * depth, depth)
+    for _ in range(depth - 1):
+        (value,) = value
+    assert value == []
+    assert parse_error('[' * depth + ']', depth).startswith('Invalid YAML: ')
+    assert parse_error('[' * (limit + 1), limit - 1) == (
+        f'The body is nested deeper than {limit - 1} levels.'
+    )
+
+
 # -- fuzzing ------------------------------------------------------------------
 
 YAML_PIECES = st.sampled_from(

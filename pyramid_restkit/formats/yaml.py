@@ -317,13 +317,39 @@ _EventParser: Callable[[str], Any] = getattr(
 )
 
 
+#: libyaml (0.2.6 and later, bundled by PyYAML 6.0.3+ wheels) refuses
+#: input nested deeper than this many levels with a scanner error of its
+#: own.  Its scanner reads ahead while a flow collection might be a key, so
+#: that error can come before the event that crosses ``max_depth``.
+LIBYAML_MAX_DEPTH = 1000
+_LIBYAML_DEPTH_PROBLEM = 'exceeded maximum nesting depth'
+
+
+def _is_libyaml_depth_error(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, yaml.MarkedYAMLError)
+        and exc.problem == _LIBYAML_DEPTH_PROBLEM
+    )
+
+
 def parse_yaml(body: bytes, options: ParseOptions) -> Any:
     """Parse a YAML body strictly; see the module docstring."""
     text = utf8_text(body)
+    max_depth = options.max_depth
     try:
         # NOTE: the parser is built inside the try: PyYAML's reader checks
         # the characters of the whole text in its constructor.
-        return _load(_EventParser(text), options.max_depth)
+        return _load(_EventParser(text), max_depth)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        if not _is_libyaml_depth_error(exc):
+            raise ParseError(_describe_error(exc)) from None
+    # libyaml's own limit was hit: the body is nested deeper than it.
+    if max_depth < LIBYAML_MAX_DEPTH:
+        raise ParseError(f'The body is nested deeper than {max_depth} levels.')
+    # A max_depth beyond libyaml's limit is honoured by PyYAML's own
+    # parser, which has no limit but ours (and no recursion).
+    try:
+        return _load(_PythonParser(text), max_depth)
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise ParseError(_describe_error(exc)) from None
 
