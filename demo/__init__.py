@@ -31,6 +31,14 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
     settings.setdefault('demo.database', DEFAULT_DATABASE)
     # Tags: declared in YAML (the third way), loaded by the include.
     settings.setdefault('restkit.resources', 'demo:api.yaml')
+    # The OpenAPI document at /openapi.json, its page at /docs.
+    settings.setdefault('restkit.openapi.title', 'Demo blog API')
+    settings.setdefault('restkit.openapi.version', '1.0.0')
+    settings.setdefault(
+        'restkit.openapi.description',
+        'Posts, their comments and tags, stored in SQLite: a demo of '
+        'pyramid_restkit.',
+    )
     initialize(settings['demo.database'])
     with Configurator(settings=settings) as config:
         config.include('pyramid_restkit')
@@ -45,6 +53,7 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
             response_schema=CommentOut,
             summary='Comments on a post',
             tags=('comments',),
+            responses={404: 'There is no such post or comment.'},
             media_options={'xml': {'root': 'comment'}},
         )
     return config.make_wsgi_app()

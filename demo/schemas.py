@@ -10,6 +10,8 @@ from pyramid_restkit import RequestSchema
 MAX_LIMIT = 100
 #: Page size when ``?limit=`` is absent.
 DEFAULT_LIMIT = 20
+#: Largest ``?offset=``: SQLite's largest integer.
+MAX_OFFSET = 2**63 - 1
 
 
 class Tags(colander.SequenceSchema):
@@ -66,7 +68,9 @@ class PageQuery(colander.MappingSchema):
         missing=DEFAULT_LIMIT,
     )
     offset = colander.SchemaNode(
-        colander.Integer(), validator=colander.Range(min=0), missing=0
+        colander.Integer(),
+        validator=colander.Range(min=0, max=MAX_OFFSET),
+        missing=0,
     )
 
 

@@ -26,6 +26,8 @@ from .config import (
 from .decorators import operation, resource
 from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
+from .openapi_config import add_openapi_security_scheme, setup_openapi
+from .openapi_views import get_openapi
 from .predicates import (
     FormatPredicate,
     FormatSuffixPredicate,
@@ -49,6 +51,7 @@ __all__ = [
     'ParseError',
     'RequestSchema',
     'ValidationFailure',
+    'get_openapi',
     'includeme',
     'operation',
     'original_method',
@@ -68,6 +71,11 @@ def includeme(config: Any) -> None:
     config.add_directive(
         'remove_media_type', remove_media_type, action_wrap=True
     )
+    config.add_directive(
+        'add_openapi_security_scheme',
+        add_openapi_security_scheme,
+        action_wrap=True,
+    )
     # Not an action itself: it reads the file at once and calls the
     # directives above, each its own action.
     config.add_directive('load_resources', load_resources, action_wrap=False)
@@ -80,6 +88,7 @@ def includeme(config: Any) -> None:
         'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN
     )
     add_builtin_media_types(config)
+    setup_openapi(config)
     # NOTE: read at include time, not in an action: loading a file calls
     # directives, which must happen while the configuration is open.
     for spec in aslist(config.get_settings().get('restkit.resources', '')):

@@ -66,18 +66,26 @@ RESOURCE_OPTIONS = frozenset(
         'description',
         'tags',
         'media_options',
+        'responses',
+        'deprecated',
     }
 )
-#: Options of ``@operation``: the resource's plus two of its own.
-OPERATION_OPTIONS = RESOURCE_OPTIONS | {'status', 'media_type'}
+#: Options of ``@operation``: the resource's plus those of one verb.
+OPERATION_OPTIONS = RESOURCE_OPTIONS | {
+    'status',
+    'media_type',
+    'operation_id',
+}
 
 
-def check_options(options: Mapping[str, Any], allowed: Iterable[str]) -> None:
+def check_options(
+    options: Mapping[str, Any], allowed: Iterable[str], where: str = ''
+) -> None:
     """Refuse option names a directive does not know."""
     unknown = sorted(set(options) - set(allowed))
     if unknown:
         raise ResourceConfigurationError(
-            f'unknown option(s) {", ".join(unknown)}; expected one of '
+            f'{where}unknown option(s) {", ".join(unknown)}; expected one of '
             f'{", ".join(sorted(allowed))}'
         )
 
@@ -140,6 +148,20 @@ def _check_operation(options: dict[str, Any], where: str) -> dict[str, Any]:
             f'{where}: media_options maps media type names to option '
             f'mappings, e.g. {{"xml": {{"root": "post"}}}}: {media_options!r}'
         )
+    responses = checked.get('responses')
+    if responses is not None:
+        checked['responses'] = _check_responses(responses, where)
+    for key in ('operation_id', 'summary', 'description'):
+        value = checked.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ResourceConfigurationError(
+                f'{where}: {key} must be a string, not {value!r}'
+            )
+    if 'deprecated' in checked and not isinstance(checked['deprecated'], bool):
+        raise ResourceConfigurationError(
+            f'{where}: deprecated must be true or false, not '
+            f'{checked["deprecated"]!r}'
+        )
     status = checked.get('status')
     if status is not None and (
         not isinstance(status, int)
@@ -149,6 +171,33 @@ def _check_operation(options: dict[str, Any], where: str) -> dict[str, Any]:
         raise ResourceConfigurationError(
             f'{where}: status must be a 2xx or 3xx code, not {status!r}'
         )
+    return checked
+
+
+def _check_responses(responses: Any, where: str) -> dict[int, str]:
+    """Check ``responses``: HTTP status -> description (for OpenAPI)."""
+    if not isinstance(responses, Mapping):
+        raise ResourceConfigurationError(
+            f'{where}: responses maps statuses to descriptions, e.g. '
+            f'{{404: "No such post."}}: {responses!r}'
+        )
+    checked = {}
+    for status, description in responses.items():
+        if (
+            not isinstance(status, int)
+            or isinstance(status, bool)
+            or not 200 <= status < 600
+        ):
+            raise ResourceConfigurationError(
+                f'{where}: responses: {status!r} is not an HTTP status '
+                '(200-599)'
+            )
+        if not isinstance(description, str):
+            raise ResourceConfigurationError(
+                f'{where}: responses: the description of {status} must be '
+                f'a string, not {description!r}'
+            )
+        checked[status] = description
     return checked
 
 
@@ -284,6 +333,7 @@ def add_resource(
         operations = {}
         for attr, verb in methods.items():
             own = getattr(getattr(cls, attr), OPERATION_ATTR, {})
+            check_options(own, OPERATION_OPTIONS, f'{where}.{attr}: ')
             merged = {
                 key: value
                 for key, value in defaults.items()
@@ -316,6 +366,9 @@ def add_resource(
             # The resource's options but its permission (OPTIONS needs
             # none) and body schema, then the method's own.
             own = getattr(getattr(cls, custom_options), OPERATION_ATTR, {})
+            check_options(
+                own, OPERATION_OPTIONS, f'{where}.{custom_options}: '
+            )
             opts = {
                 key: value
                 for key, value in defaults.items()

@@ -15,3 +15,7 @@ class IMediaTypes(Interface):  # type: ignore[misc]
 
 class IRestkitRoutes(Interface):  # type: ignore[misc]
     """Route name -> :class:`~pyramid_restkit.views.RouteInfo` of the kit."""
+
+
+class IOpenAPI(Interface):  # type: ignore[misc]
+    """The :class:`~pyramid_restkit.openapi_views.OpenAPI` of the app."""

@@ -122,6 +122,10 @@ class _Restkit:
                 cstruct = colander.null
             elif cstruct is not colander.null:
                 _check_scalar(self, node, cstruct)
+        elif cstruct == '' and isinstance(self, _CONTAINERS):
+            # NOTE: an empty element (XML's <tags/>) is an empty text; the
+            # schema says which empty value it is.
+            cstruct = {} if isinstance(self, colander.Mapping) else []
         unknown = None
         if (
             self.restkit_unknown == 'raise'
@@ -151,6 +155,14 @@ def _unknown_fields(node: Any, cstruct: Any) -> colander.Invalid | None:
         error.add(colander.Invalid(field, 'Unknown field.'))
     return error
 
+
+_CONTAINERS = (
+    colander.Mapping,
+    colander.Sequence,
+    colander.Tuple,
+    colander.Set,
+    colander.List,
+)
 
 _MIXED: dict[type, type] = {}
 
@@ -408,12 +420,21 @@ _MISSING = object()
 Output = Callable[[Any], Any]
 
 
+def nullable_output(node: colander.SchemaNode) -> bool:
+    """Whether ``node``'s output may be ``null``.
+
+    An optional node (one with a ``missing`` value) may be null, as in
+    input; a required one only when it says ``nullable=True``.
+    """
+    return node.missing is not colander.required or bool(
+        getattr(node, 'nullable', False)
+    )
+
+
 def _scalar_check(
     kinds: tuple[type, ...], exclude_bool: bool, description: str
 ) -> Output:
     def check(value: Any) -> Any:
-        if value is None:
-            return None
         if not isinstance(value, kinds) or (
             exclude_bool and isinstance(value, bool)
         ):
@@ -427,7 +448,7 @@ def _date_output(value: Any) -> Any:
     # A datetime is a date too; a Date field shows only the date part.
     if isinstance(value, datetime.datetime):
         return value.date()
-    if value is None or isinstance(value, (datetime.date, str)):
+    if isinstance(value, (datetime.date, str)):
         return value
     raise ResponseValidationError('', 'Expected a date.')
 
@@ -441,9 +462,27 @@ def compile_output(node: colander.SchemaNode) -> Output:
 
     Mappings keep only declared fields (read from a mapping or, for other
     objects, from attributes); a missing field whose node has no
-    ``missing`` value is a :class:`ResponseValidationError`.  Scalars keep
-    their native type: the renderer turns dates and Decimals into strings.
+    ``missing`` value is a :class:`ResponseValidationError`, and so is
+    ``None`` where :func:`nullable_output` says no.  Scalars keep their
+    native type: the renderer turns dates and Decimals into strings.
     """
+    convert = _compile(node)
+    if nullable_output(node):
+
+        def nullable(value: Any) -> Any:
+            return None if value is None else convert(value)
+
+        return nullable
+
+    def not_null(value: Any) -> Any:
+        if value is None:
+            raise ResponseValidationError('', 'Must not be null.')
+        return convert(value)
+
+    return not_null
+
+
+def _compile(node: colander.SchemaNode) -> Output:
     typ = node.typ
     if isinstance(typ, colander.Mapping):
         return _compile_mapping(node)
@@ -485,8 +524,6 @@ def _compile_mapping(node: colander.SchemaNode) -> Output:
     ]
 
     def output(value: Any) -> Any:
-        if value is None:
-            return None
         is_mapping = isinstance(value, AbcMapping)
         result = {}
         for name, convert, required in fields:
@@ -517,8 +554,6 @@ def _is_array(value: Any) -> bool:
 
 def _compile_sequence(item: Output | None) -> Output:
     def output(value: Any) -> Any:
-        if value is None:
-            return None
         if not _is_array(value):
             raise ResponseValidationError('', 'Expected an array.')
         if item is None:
@@ -536,8 +571,6 @@ def _compile_sequence(item: Output | None) -> Output:
 
 def _compile_tuple(items: list[Output]) -> Output:
     def output(value: Any) -> Any:
-        if value is None:
-            return None
         if not _is_array(value):
             raise ResponseValidationError('', 'Expected an array.')
         values = list(value)

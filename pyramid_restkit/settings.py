@@ -110,3 +110,71 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
         validation_status=status,
         unknown_fields=unknown,
     )
+
+
+#: The documentation UIs ``restkit.openapi.docs_ui`` may name.
+DOCS_UIS = ('swagger-ui', 'redoc')
+
+
+@dataclass(frozen=True)
+class OpenAPISettings:
+    """The ``restkit.openapi.*`` settings; a path ``None`` is disabled."""
+
+    json_path: str | None = '/openapi.json'
+    yaml_path: str | None = '/openapi.yaml'
+    docs_path: str | None = '/docs'
+    #: Whether ``docs_path`` was set explicitly (the extra is then needed).
+    docs_explicit: bool = False
+    docs_ui: str = 'swagger-ui'
+    title: str = 'API'
+    version: str = '0.1.0'
+    description: str = ''
+    servers: tuple[str, ...] = ()
+
+
+def _path(settings: Mapping[str, Any], key: str, default: str) -> str | None:
+    value = str(settings.get(key, default)).strip()
+    if value.lower() in ('', 'false', 'off', 'no', 'none'):
+        return None
+    if not value.startswith('/') or '{' in value or '*' in value:
+        raise ResourceConfigurationError(
+            f'{key} must be a path starting with /, without placeholders, '
+            f'or false to disable it: {value!r}'
+        )
+    return value.rstrip('/') or '/'
+
+
+def parse_openapi_settings(settings: Mapping[str, Any]) -> OpenAPISettings:
+    """Build :class:`OpenAPISettings` from a Pyramid settings mapping."""
+    defaults = OpenAPISettings()
+    enabled = asbool(settings.get('restkit.openapi', True))
+    ui = str(settings.get('restkit.openapi.docs_ui', defaults.docs_ui))
+    if ui not in DOCS_UIS:
+        raise ResourceConfigurationError(
+            f'restkit.openapi.docs_ui must be one of {", ".join(DOCS_UIS)}, '
+            f'not {ui!r}'
+        )
+    json_path = _path(settings, 'restkit.openapi.json_path', '/openapi.json')
+    docs_path = _path(settings, 'restkit.openapi.docs_path', '/docs')
+    if docs_path is not None and json_path is None:
+        if 'restkit.openapi.docs_path' in settings:
+            raise ResourceConfigurationError(
+                'restkit.openapi.docs_path needs restkit.openapi.json_path: '
+                'the page loads the document from there'
+            )
+        docs_path = None
+    if not enabled:
+        return OpenAPISettings(None, None, None)
+    return OpenAPISettings(
+        json_path=json_path,
+        yaml_path=_path(
+            settings, 'restkit.openapi.yaml_path', '/openapi.yaml'
+        ),
+        docs_path=docs_path,
+        docs_explicit='restkit.openapi.docs_path' in settings,
+        docs_ui=ui,
+        title=str(settings.get('restkit.openapi.title', defaults.title)),
+        version=str(settings.get('restkit.openapi.version', defaults.version)),
+        description=str(settings.get('restkit.openapi.description', '')),
+        servers=tuple(aslist(settings.get('restkit.openapi.servers', ''))),
+    )

@@ -292,6 +292,27 @@ def _status(src: _Source, value: Any, mark: Mark, key: str) -> int:
     return value
 
 
+def _responses(
+    src: _Source, value: Any, mark: Mark, key: str
+) -> dict[int, str]:
+    # NOTE: keys are strings (the loader refuses others): quote them,
+    # ``'404': No such post.``
+    mapping = _mapping(src, value, mark, key)
+    checked = {}
+    for status, description in mapping.items():
+        if not (status.isascii() and status.isdigit()) or not (
+            200 <= int(status) < 600
+        ):
+            raise src.error(
+                mapping.key_marks[status],
+                f'{key}: expected an HTTP status (200-599) as key, not '
+                f'{status!r}',
+            )
+        text = _string(src, description, mapping.value_marks[status], key)
+        checked[int(status)] = text
+    return checked
+
+
 def _version(src: _Source, value: Any, mark: Mark, key: str) -> int:
     if type(value) is not int or value != 1:
         raise _expected(src, mark, key, '1', value)
@@ -368,8 +389,14 @@ OPTION_SPEC: dict[str, _Checker] = {
     **dict.fromkeys(('media_types', 'tags'), _strings),
     'permission': _permission,
     'media_options': _media_options,
+    'responses': _responses,
+    'deprecated': _boolean,
 }
-OPERATION_SPEC = {**OPTION_SPEC, 'status': _status, 'media_type': _string}
+OPERATION_SPEC = {
+    **OPTION_SPEC,
+    'status': _status,
+    **dict.fromkeys(('media_type', 'operation_id'), _string),
+}
 DEFAULTS_SPEC = {**OPTION_SPEC, 'factory': _dotted}
 RESOURCE_SPEC: dict[str, _Checker] = {
     **DEFAULTS_SPEC,

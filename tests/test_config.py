@@ -44,7 +44,7 @@ def test_route_names_and_default_name(config, make_app):
     config.add_resource(Items, collection_path='/items', path='/items/{id}')
     app = make_app()
     mapper = config.get_routes_mapper()
-    assert [r.name for r in mapper.get_routes()] == [
+    assert [r.name for r in mapper.get_routes()][:2] == [
         'items.collection',
         'items.item',
     ]

@@ -1036,7 +1036,8 @@ def test_output_of_sequences_of_objects() -> None:
         ({'id': 1}, 'title'),
         ({'id': 1, 'title': 't', 'author': {'email': 'e'}}, 'author.name'),
         ({'id': 1, 'title': 't', 'author': Record()}, 'author.name'),
-        ({'id': 1, 'title': 't', 'tags': ['a', None, 3]}, 'tags.2'),
+        ({'id': 1, 'title': 't', 'tags': ['a', 'b', 3]}, 'tags.2'),
+        ({'id': 1, 'title': 't', 'tags': ['a', None, 3]}, 'tags.1'),
     ],
 )
 def test_output_errors_have_dotted_names(value: Any, name: str) -> None:
@@ -1099,13 +1100,32 @@ def test_output_optional_missing_fields_are_omitted() -> None:
         ),
     ],
 )
-def test_output_none_is_allowed(node: colander.SchemaNode) -> None:
-    assert compile_output(node)(None) is None
+def test_output_none_is_allowed_where_optional_or_nullable(
+    node: colander.SchemaNode,
+) -> None:
+    optional = node.clone()
+    optional.missing = colander.drop
+    assert compile_output(optional)(None) is None
+    nullable = node.clone()
+    nullable.nullable = True
+    assert compile_output(nullable)(None) is None
+    # A required node without nullable=True: null breaks the schema.
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(node)(None)
+    assert info.value.description == 'Must not be null.'
 
 
 def test_output_none_for_fields() -> None:
-    value = {'id': None, 'title': None, 'author': None, 'tags': None}
+    # Optional fields may be null; required ones may not.
+    value = {'id': 1, 'title': 't', 'published': None, 'author': None}
     assert compile_output(Out())(value) == value
+    for name in ('id', 'title'):
+        with pytest.raises(ResponseValidationError) as info:
+            compile_output(Out())({**value, name: None})
+        assert (info.value.name, info.value.description) == (
+            name,
+            'Must not be null.',
+        )
 
 
 @pytest.mark.parametrize(
@@ -1319,3 +1339,34 @@ def test_text_empty_string_stays_absent() -> None:
         'title': '-',
         'day': None,
     }
+
+
+def test_text_empty_value_is_the_empty_container_the_schema_expects() -> None:
+    # XML's <x/> is '', whatever x holds: the schema says which empty.
+    class Doc(colander.MappingSchema):
+        tags = Tags()
+        pairs = colander.SchemaNode(
+            colander.Tuple(),
+            colander.SchemaNode(colander.Integer()),
+            missing=colander.drop,
+        )
+
+        @colander.instantiate(missing=colander.drop)
+        class author(colander.MappingSchema):  # noqa: N801
+            name = colander.SchemaNode(colander.String(), missing='anon')
+
+    node = prepare(Doc(), typed=False)
+    assert node.deserialize({'tags': '', 'author': ''}) == {
+        'tags': [],
+        'author': {'name': 'anon'},
+    }
+    # The document itself: <doc/> is an empty mapping.
+    with pytest.raises(colander.Invalid) as info:
+        node.deserialize('')
+    assert info.value.asdict() == {'tags': 'Required'}
+    with pytest.raises(colander.Invalid) as info:
+        node.deserialize({'tags': '', 'pairs': ''})
+    assert 'pairs' in info.value.asdict()
+    # Typed input keeps '' a string, which a container refuses.
+    with pytest.raises(colander.Invalid):
+        prepare(Doc(), typed=True).deserialize({'tags': ''})

@@ -261,6 +261,7 @@ def _snapshot(way: str) -> dict[str, Any]:
         intr['name']: intr['pattern']
         for intr in introspector.get_category('routes')
         for intr in [intr['introspectable']]
+        if not intr['name'].startswith('restkit.')
     }
     requests = [
         ('GET', '/items', None, {}),

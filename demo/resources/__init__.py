@@ -8,6 +8,10 @@ from datetime import datetime, timezone
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 
+#: The largest integer SQLite stores: ids beyond it cannot exist (and
+#: would overflow the query).
+MAX_ID = 2**63 - 1
+
 
 def matched_id(request: Request, key: str) -> int:
     """Return the integer path parameter ``key``; 404 if it is not one."""
@@ -15,7 +19,7 @@ def matched_id(request: Request, key: str) -> int:
     # NOTE: only plain ASCII digits: int() would also accept ' 7', '+7',
     # '7_0' and non-ASCII digits, which would make several URLs alias one
     # resource.
-    if not (value.isascii() and value.isdigit()):
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
         raise HTTPNotFound(f'No {key} {value[:20]!r}.')
     return int(value)
 

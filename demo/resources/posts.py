@@ -14,6 +14,9 @@ from demo.resources import matched_id, now, parse_time
 from demo.schemas import ListPostsRequest, PostOut, PostPage, PostSchema
 from pyramid_restkit import operation, resource
 
+#: The item operations answer 404 for a post that does not exist.
+NOT_FOUND = {404: 'There is no such post.'}
+
 _SELECT_ONE = (
     'SELECT id, title, body, tags, published, created_at'
     ' FROM posts WHERE id = ?'
@@ -110,12 +113,12 @@ class Posts:
         )
         return self._load(post_id)
 
-    @operation(summary='Read a post')
+    @operation(summary='Read a post', responses=NOT_FOUND)
     def get(self) -> dict[str, Any]:
         """Return the post."""
         return self._load(matched_id(self.request, 'id'))
 
-    @operation(summary='Replace a post')
+    @operation(summary='Replace a post', responses=NOT_FOUND)
     def put(self) -> dict[str, Any]:
         """Replace every client-settable field of the post."""
         post_id = matched_id(self.request, 'id')
@@ -134,7 +137,7 @@ class Posts:
             raise HTTPNotFound(f'There is no post {post_id}.')
         return self._load(post_id)
 
-    @operation(summary='Update some fields of a post')
+    @operation(summary='Update some fields of a post', responses=NOT_FOUND)
     def patch(self) -> dict[str, Any]:
         """Change only the fields present in the body."""
         post_id = matched_id(self.request, 'id')
@@ -152,7 +155,7 @@ class Posts:
         )
         return self._load(post_id)
 
-    @operation(summary='Delete a post and its comments')
+    @operation(summary='Delete a post and its comments', responses=NOT_FOUND)
     def delete(self) -> None:
         """Delete the post; its comments go with it."""
         post_id = matched_id(self.request, 'id')

@@ -8,6 +8,7 @@ types, and where the resource was declared.  Example::
 
     prestkit development.ini
     prestkit development.ini --format json --glob 'posts*'
+    prestkit openapi development.ini --format yaml
 
 Like Pyramid's scripts, :func:`main` returns the exit code: 0 on success
 (an application without resources included), 2 for a usage error and 1
@@ -32,7 +33,7 @@ from pyramid.exceptions import ConfigurationError
 from pyramid.paster import bootstrap, setup_logging
 from pyramid.scripts.common import parse_vars
 
-from pyramid_restkit.interfaces import IRestkitRoutes
+from pyramid_restkit.interfaces import IOpenAPI, IRestkitRoutes
 from pyramid_restkit.views import VERB_ORDER, Operation
 
 #: The introspection category ``add_resource`` fills.
@@ -160,6 +161,8 @@ class PRestkitCommand:
 
     def run(self) -> int:
         """Run the command and return its exit code."""
+        if self.argv[1:2] == ['openapi']:
+            return self.run_openapi()
         try:
             args = self.parser.parse_args(self.argv[1:])
             if args.config_uri is None:
@@ -195,6 +198,81 @@ class PRestkitCommand:
             self.out('No restkit resources.')
         return 0
 
+    openapi_description = """\
+    Print the OpenAPI 3.1 document of a Pyramid application, as served at
+    /openapi.json: built from its restkit resources, their schemas and
+    media types.  Example: 'prestkit openapi development.ini --format yaml'
+    """
+
+    def run_openapi(self) -> int:
+        """``prestkit openapi CONFIG_URI``: print the OpenAPI document."""
+        parser = _Parser(
+            prog=f'{self.parser.prog} openapi',
+            description=textwrap.dedent(self.openapi_description),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument(
+            '-f',
+            '--format',
+            choices=('json', 'yaml'),
+            default='json',
+            help='Print JSON (the default) or YAML.',
+        )
+        _add_config_arguments(parser)
+        try:
+            args = parser.parse_args(self.argv[2:])
+            if args.config_uri is None:
+                raise UsageError('requires a config file argument')
+            try:
+                config_vars = parse_vars(args.config_vars)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        except UsageError as exc:
+            self.err(parser.format_usage().rstrip())
+            self.err(f'{parser.prog}: error: {exc}')
+            return 2
+        except _ParserExit as exc:
+            return exc.status
+        config_vars.setdefault('__script__', parser.prog)
+        try:
+            self.setup_logging(args.config_uri, global_conf=config_vars)
+            with self.bootstrap(args.config_uri, options=config_vars) as env:
+                registry = env['registry']
+                if registry.queryUtility(IOpenAPI) is None:
+                    self.err(
+                        f'{parser.prog}: error: {args.config_uri!r} does not '
+                        'include pyramid_restkit'
+                    )
+                    return 1
+                body, _ = registry.getUtility(IOpenAPI).serialized(
+                    registry, args.format
+                )
+        except LOAD_ERRORS as exc:
+            self.err(
+                f'{parser.prog}: error: cannot load {args.config_uri!r}: {exc}'
+            )
+            return 1
+        self.out(body.decode().rstrip('\n'))
+        return 0
+
+
+def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        'config_uri',
+        nargs='?',
+        default=None,
+        help='The URI to the configuration file.',
+    )
+    parser.add_argument(
+        'config_vars',
+        nargs='*',
+        default=(),
+        help=(
+            'Variables required by the config file, e.g. '
+            '`http_port=8080` for `%%(http_port)s`.'
+        ),
+    )
+
 
 def _make_parser(prog: str, description: str) -> _Parser:
     parser = _Parser(
@@ -218,21 +296,7 @@ def _make_parser(prog: str, description: str) -> _Parser:
             'match this glob pattern.'
         ),
     )
-    parser.add_argument(
-        'config_uri',
-        nargs='?',
-        default=None,
-        help='The URI to the configuration file.',
-    )
-    parser.add_argument(
-        'config_vars',
-        nargs='*',
-        default=(),
-        help=(
-            'Variables required by the config file, e.g. '
-            '`http_port=8080` for `%%(http_port)s`.'
-        ),
-    )
+    _add_config_arguments(parser)
     return parser
 
 

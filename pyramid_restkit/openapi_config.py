@@ -1,0 +1,166 @@
+"""Configuration of the OpenAPI document, its routes and security schemes.
+
+Beside :mod:`pyramid_restkit.config` (which holds the resource and media
+type directives) because it is a separate concern with its own settings
+(``restkit.openapi.*``); like it, it registers everything through
+``config.action``, ``add_route`` and ``add_view``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pyramid.interfaces import PHASE3_CONFIG, IRoutesMapper
+from pyramid.security import NO_PERMISSION_REQUIRED
+
+from .errors import ResourceConfigurationError
+from .interfaces import IOpenAPI
+from .openapi_views import (
+    DOCS_EXTRA,
+    DOCS_UIS,
+    AssetView,
+    DocsView,
+    OpenAPI,
+    OpenAPIInfo,
+    docs_assets,
+    openapi_json_view,
+    openapi_yaml_view,
+)
+from .settings import parse_openapi_settings
+
+#: The route names of the document and the documentation page.
+OPENAPI_ROUTES = {
+    'json': 'restkit.openapi.json',
+    'yaml': 'restkit.openapi.yaml',
+    'docs': 'restkit.docs',
+    'assets': 'restkit.docs.assets',
+}
+SECURITY_SCHEME_TYPES = frozenset(
+    {'apiKey', 'http', 'mutualTLS', 'oauth2', 'openIdConnect'}
+)
+
+
+def setup_openapi(config: Any) -> None:
+    """Add the OpenAPI document and docs routes (``includeme``).
+
+    Read at include time, like ``restkit.resources``: the routes' patterns
+    come from the settings.
+    """
+    options = parse_openapi_settings(config.get_settings())
+    openapi = OpenAPI(
+        OpenAPIInfo(
+            title=options.title,
+            version=options.version,
+            description=options.description,
+            servers=options.servers,
+        )
+    )
+    config.registry.registerUtility(openapi, IOpenAPI)
+    added = []
+    public = NO_PERMISSION_REQUIRED
+    read = ('GET', 'HEAD')
+    for key, path, view in (
+        ('json', options.json_path, openapi_json_view),
+        ('yaml', options.yaml_path, openapi_yaml_view),
+    ):
+        if path is None:
+            continue
+        route = OPENAPI_ROUTES[key]
+        config.add_route(route, path)
+        config.add_view(
+            view, route_name=route, request_method=read, permission=public
+        )
+        added.append(route)
+    openapi.json_route = OPENAPI_ROUTES['json'] if options.json_path else None
+    if options.docs_path is not None:
+        try:
+            folder = docs_assets(options.docs_ui)
+        except ImportError:
+            if options.docs_explicit:
+                raise ResourceConfigurationError(
+                    'restkit.openapi.docs_path: the documentation page '
+                    f'needs openapi-ui-bundles ({DOCS_EXTRA})'
+                ) from None
+            folder = None
+        if folder is not None:
+            prefix = options.docs_path.rstrip('/')
+            config.add_route(OPENAPI_ROUTES['docs'], options.docs_path)
+            config.add_route(OPENAPI_ROUTES['assets'], prefix + '/{file}')
+            config.add_view(
+                DocsView(options.docs_ui, OPENAPI_ROUTES['assets']),
+                route_name=OPENAPI_ROUTES['docs'],
+                request_method=read,
+                permission=public,
+            )
+            config.add_view(
+                AssetView(folder, DOCS_UIS[options.docs_ui][1]),
+                route_name=OPENAPI_ROUTES['assets'],
+                request_method=read,
+                permission=public,
+            )
+            added += [OPENAPI_ROUTES['docs'], OPENAPI_ROUTES['assets']]
+    if not added:
+        return
+    registry = config.registry
+
+    def routes_last() -> None:
+        # PERF: the include adds these routes before the application's
+        # own; matched last, they cost the application's requests nothing
+        # (Pyramid tries routes in order), and an application's route of
+        # the same path wins.
+        mapper = registry.getUtility(IRoutesMapper)
+        for name in added:
+            route = mapper.get_route(name)
+            if route is not None and route in mapper.routelist:
+                mapper.routelist.remove(route)
+                mapper.routelist.append(route)
+
+    # NOTE: after PHASE3 (the default order), where every route connects.
+    config.action(
+        ('restkit openapi routes',), routes_last, order=PHASE3_CONFIG + 1
+    )
+
+
+def add_openapi_security_scheme(
+    config: Any, name: str, scheme: Mapping[str, Any]
+) -> None:
+    """Declare an OpenAPI security scheme for operations with permissions.
+
+    ``scheme`` is an OpenAPI Security Scheme Object.  Every operation that
+    checks a permission then lists each declared scheme in its
+    ``security`` and documents ``401`` and ``403``.  Example::
+
+        config.add_openapi_security_scheme(
+            'bearer', {'type': 'http', 'scheme': 'bearer'})
+
+    .. versionadded:: 0.1
+    """
+    if not isinstance(name, str) or not re.fullmatch(r'[\w.-]+', name):
+        raise ResourceConfigurationError(
+            f'a security scheme name is letters, digits, ".", "-" and "_": '
+            f'{name!r}'
+        )
+    if not isinstance(scheme, Mapping) or (
+        scheme.get('type') not in SECURITY_SCHEME_TYPES
+    ):
+        raise ResourceConfigurationError(
+            f'security scheme {name!r} must be a mapping whose type is one '
+            f'of {", ".join(sorted(SECURITY_SCHEME_TYPES))}: {scheme!r}'
+        )
+    scheme = dict(scheme)
+    intr = config.introspectable(
+        'restkit security schemes', name, name, 'restkit security scheme'
+    )
+    intr['scheme'] = scheme
+    registry = config.registry
+
+    def register() -> None:
+        registry.getUtility(IOpenAPI).security_schemes[name] = scheme
+
+    config.action(
+        ('restkit security schemes', name),
+        register,
+        introspectables=(intr,),
+    )
