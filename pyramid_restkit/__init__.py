@@ -90,9 +90,20 @@ def includeme(config: Any) -> None:
     add_builtin_media_types(config)
     setup_openapi(config)
     # NOTE: read at include time, not in an action: loading a file calls
-    # directives, which must happen while the configuration is open.
+    # directives, which must happen while the configuration is open.  The
+    # files are the application's configuration, not the kit's: Pyramid
+    # lets an including configuration override its includes' actions of
+    # the same discriminator, so with this configurator's include path an
+    # app's add_resource or scan would silently replace a YAML entry.  With
+    # the includer's path (include() appended this function's spec to it)
+    # they conflict, and the files may replace the kit's built-in media
+    # types, as a load_resources call of the app does.  Relative specs are
+    # relative to the root package, as those of pyramid.includes are.
+    includer = config.with_package(config.root_package)
+    if config.includepath[-1:] == (f'{__name__}:{includeme.__name__}',):
+        includer.includepath = config.includepath[:-1]
     for spec in aslist(config.get_settings().get('restkit.resources', '')):
-        config.load_resources(spec)
+        includer.load_resources(spec)
     # The kit's error views only apply on its own routes (restkit_route);
     # the most specific context wins, so the 405 view is found before the
     # generic one, and an application's forbidden or not-found view

@@ -32,9 +32,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 from pyramid.path import AssetResolver, DottedNameResolver
+from pyramid.urldispatch import old_route_re, route_re, star_at_end
 from yaml.error import Mark, MarkedYAMLError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -106,8 +108,10 @@ class MarkedLoader(yaml.SafeLoader):
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
+                # e.g. a status of ``responses``: 404 is an integer
+                hint = f" (quote it: '{key}')" if type(key) is int else ''
                 raise MarkedYAMLError(
-                    problem=f'a key must be a string, not {key!r}',
+                    problem=f'a key must be a string, not {key!r}{hint}',
                     problem_mark=key_node.start_mark,
                 )
             if key in result:
@@ -233,7 +237,15 @@ def _dotted(src: _Source, value: Any, mark: Mark, key: str) -> Any:
 def _instance(src: _Source, value: Any, mark: Mark, key: str) -> Any:
     found = _dotted(src, value, mark, key)
     if inspect.isclass(found):
-        found = found()
+        try:
+            found = found()
+        except TypeError as exc:  # its constructor needs arguments
+            raise src.error(
+                mark,
+                f'{key}: cannot instantiate the class {value!r} with no '
+                f'arguments ({exc}); expected a class whose constructor '
+                f'takes none, or an instance',
+            ) from exc
     if key == 'renderer' and not callable(getattr(found, 'dumps', None)):
         raise src.error(
             mark, f'renderer: {value!r} has no dumps(value, request) method'
@@ -251,18 +263,186 @@ def _schema(src: _Source, value: Any, mark: Mark, key: str) -> Any:
         raise src.error(mark, str(exc)) from exc
 
 
+#: What a placeholder name must be: Pyramid wants an ASCII letter or '_'
+#: first (route_re), Python's re an identifier.
+_NAME = re.compile(r'[_a-zA-Z][_a-zA-Z0-9]*')
+_A_NAME = 'an identifier (ASCII letters, digits, _), as in {id}'
+_PLACEHOLDERS = 'placeholders such as {id} or {id:\\d+}'
+
+_Problem = tuple[int, str, str]  # index in the pattern, problem, expected
+
+
+@dataclass
+class _Placeholder:
+    """A ``{name}``, ``{name:regex}`` or ``*name`` of a route pattern."""
+
+    start: int  # index of its '{' or '*' in the pattern
+    end: int
+    name: str
+    regex: str | None = None  # of {name:regex}
+    default: str = '[^/]+'  # Pyramid's regex without one ('.*?' for *)
+    at: int = 0  # index of its group in the regex source
+
+    def group(self) -> str:
+        """Its group in the matcher's regex, as Pyramid writes it."""
+        regex = self.default if self.regex is None else self.regex
+        return f'(?P<{self.name}>{regex})'
+
+    def index(self, pos: int | None) -> int:
+        """The index in the pattern of ``pos`` (in its group) or its start."""
+        if self.regex is None:
+            return self.start + 1  # the name
+        regex_at = self.at + len(f'(?P<{self.name}>')
+        offset = 0 if pos is None else pos - regex_at
+        regex_start = self.start + len(self.name) + 2
+        return regex_start + max(0, min(offset, len(self.regex)))
+
+
+def _not_a_name(name: str) -> str:
+    return f'{name!r} is not a placeholder name' if name else 'no name'
+
+
+def _literal_problem(
+    pattern: str, begin: int, end: int, limit: int
+) -> _Problem | None:
+    """A brace or a ``*`` where Pyramid sees literal text: a mistake."""
+    for index in range(begin, end):
+        char = pattern[index]
+        if char == '*':
+            return index, "'*' before the end", 'a remainder *name at the end'
+        if char == '}':
+            return index, "unbalanced '}'", _PLACEHOLDERS
+        if char != '{':
+            continue
+        depth = 0
+        for close in range(index, limit):
+            depth += {'{': 1, '}': -1}.get(pattern[close], 0)
+            if not depth:
+                break
+        else:
+            return index, "unbalanced '{'", _PLACEHOLDERS
+        name = pattern[index + 1 : close].partition(':')[0]
+        if not _NAME.fullmatch(name):
+            return index + 1, _not_a_name(name), _A_NAME
+        return index, 'braces nested too deep', 'one level, as in {y:\\d{4}}'
+    return None
+
+
+def _placeholders(pattern: str) -> tuple[list[_Placeholder], int]:
+    """The placeholders of ``pattern`` as Pyramid finds them; the length of
+    the text before the remainder."""
+    star = star_at_end.search(pattern)
+    limit = len(pattern) if star is None else star.start()
+    body = pattern[:limit]
+    found = []
+    for match in route_re.finditer(body):
+        name, colon, regex = match.group()[1:-1].partition(':')
+        regex_or_none = regex if colon else None
+        found.append(
+            _Placeholder(match.start(), match.end(), name, regex_or_none)
+        )
+    if star is not None:
+        found.append(
+            _Placeholder(limit, star.end(), star.group(1), default='.*?')
+        )
+    return found, limit
+
+
+def _pattern_problem(pattern: str) -> _Problem | None:
+    """What Pyramid would refuse, or silently misread, in ``pattern``.
+
+    The syntax is Pyramid's, read with its own expressions
+    (``pyramid.urldispatch``): ``{name}`` and ``{name:regex}``
+    placeholders, and ``*name`` at the very end for the remainder.
+    Everything else is literal text, so a brace or a ``*`` there is a
+    mistake.  Old style ``:name`` placeholders are refused.
+    """
+    try:
+        external = bool(urlparse(pattern).hostname)
+    except ValueError:  # urlparse('//[') has a broken IPv6 host
+        external = True
+    if external:  # add_route would make an external route: never matched
+        return 0, 'a URL', 'a path of the application such as /posts/{id}'
+    old = old_route_re.search(pattern)
+    if old is not None and not route_re.search(pattern):
+        # NOTE: Pyramid would read it as {name}, but not once the kit adds
+        # its suffix placeholder to a pattern ending in text: it would
+        # then be literal text, silently.
+        name = old.group()[1:]
+        what = f'the old style placeholder {old.group()!r}'
+        return old.start(), what, f'{{{name}}} instead'
+    placeholders, limit = _placeholders(pattern)
+    ends = [0] + [item.end for item in placeholders]
+    starts = [item.start for item in placeholders] + [limit]
+    for begin, end in zip(ends, starts, strict=True):
+        problem = _literal_problem(pattern, begin, end, limit)
+        if problem is not None:
+            return problem
+    seen = set()
+    for item in placeholders:
+        if not _NAME.fullmatch(item.name):
+            return item.start + 1, _not_a_name(item.name), _A_NAME
+        if item.name in seen:
+            what = f'the placeholder name {item.name!r} is used twice'
+            return item.start + 1, what, 'distinct names'
+        seen.add(item.name)
+    if all(item.regex is None for item in placeholders):
+        return None  # plain groups with distinct names always compile
+    # NOTE: compiled group after group, as Pyramid's matcher will hold
+    # them (escaped literal text cannot make the regex invalid), so that
+    # an error is the last group's.  Its own regex alone, when that fails
+    # too, says best where (but only compiling with the groups before it
+    # lets a regex refer to an earlier placeholder).
+    source = ''
+    for item in placeholders:
+        item.at = len(source)
+        source += item.group()
+        error = _regex_error(source)
+        if error is None:
+            continue
+        if item.regex is None:  # a group of an earlier regex has its name
+            what = f'the placeholder name {item.name!r} is used twice'
+            return item.index(None), f'{what} ({error.msg})', 'distinct names'
+        own = _regex_error(item.regex)
+        index = item.index(error.pos)
+        if own is not None:
+            error, index = own, item.index(None) + (own.pos or 0)
+        what = f'the regex of {item.name!r} is invalid ({error.msg})'
+        return index, what, 'a Python regular expression'
+    return None
+
+
+def _regex_error(source: str) -> re.error | None:
+    try:
+        re.compile(source)
+    except re.error as exc:
+        return exc
+    return None
+
+
+def _at(src: _Source, mark: Mark, text: str, index: int) -> Mark:
+    """The mark of ``text[index]``, ``text`` being the value at ``mark``.
+
+    Exact when the value is written on one line as it is (plain or quoted
+    without escapes); the value's own mark otherwise.
+    """
+    line = src.lines[mark.line]
+    for quote in ('', "'", '"'):
+        if line.startswith(quote + text, mark.column):
+            column = mark.column + len(quote) + index
+            return Mark(src.filename, 0, mark.line, column, '', 0)
+    return mark
+
+
 def _pattern(src: _Source, value: Any, mark: Mark, key: str) -> str:
     pattern = _string(src, value, mark, key)
-    depth = 0
-    for char in pattern:
-        depth += {'{': 1, '}': -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth:
+    problem = _pattern_problem(pattern)
+    if problem is not None:
+        index, what, expected = problem
         raise src.error(
-            mark,
-            f'{key}: unbalanced braces in the route pattern {pattern!r} '
-            f'(expected placeholders such as /posts/{{id}})',
+            _at(src, mark, pattern, index),
+            f'{key}: {what} in the route pattern {pattern!r}; expected '
+            f'{expected}',
         )
     return pattern
 
@@ -300,16 +480,14 @@ def _responses(
     mapping = _mapping(src, value, mark, key)
     checked = {}
     for status, description in mapping.items():
-        if not (status.isascii() and status.isdigit()) or not (
-            200 <= int(status) < 600
-        ):
+        if not re.fullmatch('[2-5][0-9][0-9]', status):
             raise src.error(
                 mapping.key_marks[status],
                 f'{key}: expected an HTTP status (200-599) as key, not '
                 f'{status!r}',
             )
-        text = _string(src, description, mapping.value_marks[status], key)
-        checked[int(status)] = text
+        where = mapping.value_marks[status], f'{key}.{status}'
+        checked[int(status)] = _string(src, description, *where)
     return checked
 
 
@@ -361,6 +539,12 @@ def _fields(
     """Check a mapping against ``spec``; return the converted values."""
     mapping = _mapping(src, value, mark, what)
     for key in mapping:
+        if key in OPERATION_SPEC and key not in spec:
+            raise src.error(
+                mapping.key_marks[key],
+                f'{what}: {key!r} is an option of one operation; expected '
+                f'it under operations, as in {{get: {{{key}: ...}}}}',
+            )
         _check_name(src, mapping, key, key, spec, what)
     for key in required:
         if key not in mapping:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -17,26 +18,28 @@ from pyramid.exceptions import (
 )
 from pyramid.security import Allowed, Denied
 
-from pyramid_restkit.config import OPERATION_OPTIONS, RESOURCE_OPTIONS
+from pyramid_restkit import includeme
+from pyramid_restkit.config import (
+    OPERATION_OPTIONS,
+    RESOURCE_OPTIONS,
+    add_media_type,
+    add_resource,
+)
 from pyramid_restkit.decorators import OPERATION_ATTR
 from pyramid_restkit.errors import ResourceConfigurationError
 from pyramid_restkit.yamlconfig import (
+    MEDIA_TYPE_SPEC,
     OPERATION_SPEC,
     OPTION_SPEC,
-    load_resources,
+    RESOURCE_SPEC,
 )
 from tests.fixtures.yaml import resources
+from tests.fixtures.yaml.conflict import Clash
 from tests.fixtures.yaml.decorated import Items, ItemSchema
+from tests.fixtures.yaml.formats import UpperRenderer
 
 FIXTURES = Path(__file__).parent / 'fixtures' / 'yaml'
 PKG = 'tests.fixtures.yaml'
-
-
-@pytest.fixture
-def config(config: Configurator) -> Configurator:
-    # NOTE: includeme will register it; until then the tests do.
-    config.add_directive('load_resources', load_resources, action_wrap=False)
-    return config
 
 
 class HeaderPolicy:
@@ -166,6 +169,16 @@ def test_full_document_introspection(config: Configurator) -> None:
         'upper': {'prefix': 'posts:', 'extra': [1, {'a': 'b'}]}
     }
     assert type(ops['collection_get']['media_options']['upper']) is dict
+    # responses (statuses as integers), deprecated, operation_id
+    assert ops['collection_get']['responses'] == {404: 'No such post.'}
+    assert ops['collection_get']['deprecated'] is False
+    assert 'operation_id' not in ops['collection_get']
+    assert ops['get']['responses'] == {
+        404: 'No post with this id.',
+        410: 'Deleted.',
+    }
+    assert ops['get']['deprecated'] is True
+    assert ops['get']['operation_id'] == 'readPost'
     upper = introspector.get('restkit media types', 'upper')['media']
     assert upper.suffixes == ('.up',)
     assert upper.input_types == ('application/x-upper', 'text/x-upper')
@@ -228,6 +241,38 @@ def test_absolute_path_and_plain_file(
 def test_specs_match_directive_options() -> None:
     assert set(OPTION_SPEC) == RESOURCE_OPTIONS
     assert set(OPERATION_SPEC) == OPERATION_OPTIONS
+    # every keyword of the directives has its key (cls: class or module)
+    params = set(inspect.signature(add_resource).parameters)
+    named = params - {'config', 'cls', 'options'}
+    assert set(RESOURCE_SPEC) == (
+        named | RESOURCE_OPTIONS | {'class', 'module', 'operations'}
+    )
+    params = set(inspect.signature(add_media_type).parameters)
+    assert set(MEDIA_TYPE_SPEC) == params - {'config'}
+
+
+def test_defaults_responses_and_deprecated(
+    config: Configurator, tmp_path: Path
+) -> None:
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        "defaults: {deprecated: true, responses: {'401': Log in.}}\n"
+        'resources:\n'
+        f'  - class: {R}.Tagged\n'
+        '    collection_path: /tags\n'
+        '    path: /tags/{name}\n'
+        '    deprecated: false\n'
+        '    operations:\n'
+        "      get: {responses: {'404': No such tag., '503': Later.}}\n"
+    )
+    config.load_resources(str(path))
+    config.commit()
+    intr = config.registry.introspector.get('restkit resources', 'tagged')
+    ops = intr['operations']
+    assert ops['collection_get']['deprecated'] is False
+    assert ops['collection_get']['responses'] == {401: 'Log in.'}
+    # an operation's responses replace the resource's, as every option
+    assert ops['get']['responses'] == {404: 'No such tag.', 503: 'Later.'}
 
 
 # -- the three ways are one ---------------------------------------------------
@@ -236,7 +281,6 @@ def test_specs_match_directive_options() -> None:
 def _equivalent_app(way: str) -> tuple[webtest.TestApp, Configurator]:
     config = Configurator(settings={}, autocommit=False)
     config.include('pyramid_restkit')
-    config.add_directive('load_resources', load_resources, action_wrap=False)
     if way == 'python':
         config.add_resource(
             Items,
@@ -333,6 +377,154 @@ def test_conflict_between_two_files(config: Configurator) -> None:
     assert '- name: articles' in message
 
 
+# -- the restkit.resources setting: the application's own configuration ----
+
+
+def _with_setting(*specs: str, **kwargs: Any) -> Configurator:
+    config = Configurator(
+        settings={'restkit.resources': '\n'.join(specs)},
+        autocommit=False,
+        **kwargs,
+    )
+    config.include('pyramid_restkit')
+    return config
+
+
+def _line() -> int:
+    """The line number of the caller's next line."""
+    frame = inspect.currentframe()
+    assert frame is not None and frame.f_back is not None
+    return frame.f_back.f_lineno + 1
+
+
+@pytest.mark.parametrize(
+    ('options', 'discriminator'),
+    [
+        (
+            {'name': 'posts', 'collection_path': '/elsewhere'},
+            "('route', 'posts.collection')",
+        ),
+        (
+            {'name': 'clash', 'collection_path': '/posts'},
+            "('restkit paths', '/posts')",
+        ),
+    ],
+)
+def test_setting_conflicts_with_add_resource(
+    options: dict[str, Any], discriminator: str
+) -> None:
+    config = _with_setting(f'{PKG}:full.yaml')
+    line = _line()
+    config.add_resource(Clash, **options)
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    message = str(info.value)
+    assert discriminator in message
+    assert f'Line 19 of file {FIXTURES / "full.yaml"}' in message
+    assert '- name: posts' in message
+    assert f'Line {line} of file {__file__}' in message
+    assert 'config.add_resource(Clash, **options)' in message
+
+
+def test_setting_conflicts_with_a_scan() -> None:
+    config = _with_setting(f'{PKG}:full.yaml')
+    config.scan(f'{PKG}.conflict')
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    message = str(info.value)
+    assert "('route', 'posts.collection')" in message
+    assert f'Line 19 of file {FIXTURES / "full.yaml"}' in message
+    assert f'Line 6 of file {FIXTURES / "conflict.py"}' in message
+
+
+@pytest.mark.parametrize('second', ['setting', 'load_resources'])
+def test_setting_conflicts_with_a_second_file(second: str) -> None:
+    if second == 'setting':
+        config = _with_setting(f'{PKG}:full.yaml', f'{PKG}:other.yaml')
+    else:
+        config = _with_setting(f'{PKG}:full.yaml')
+        config.load_resources(f'{PKG}:other.yaml')
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    message = str(info.value)
+    assert "('restkit paths', '/posts')" in message
+    assert f'Line 19 of file {FIXTURES / "full.yaml"}' in message
+    assert f'Line 3 of file {FIXTURES / "other.yaml"}' in message
+
+
+@pytest.mark.parametrize('how', ['nested include', 'includeme called'])
+def test_setting_conflicts_wherever_the_kit_is_included(how: str) -> None:
+    # the include path is the includer's, whatever its depth; includeme
+    # called as a plain function keeps the caller's
+    settings = {'restkit.resources': f'{PKG}:full.yaml'}
+    config = Configurator(settings=settings, autocommit=False)
+    if how == 'nested include':
+        config.include(f'{PKG}.nested')
+    else:
+        includeme(config)
+        config.add_resource(Clash, name='clash', collection_path='/posts')
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    message = str(info.value)
+    assert "('restkit paths', '/posts')" in message
+    assert f'Line 19 of file {FIXTURES / "full.yaml"}' in message
+
+
+def _json_yaml(tmp_path: Path) -> Path:
+    path = tmp_path / 'json.yaml'
+    path.write_text(
+        'media_types:\n'
+        '  - name: json\n'
+        '    media_type: application/json\n'
+        f'    renderer: {PKG}.formats:upper_instance\n'
+        'resources:\n'
+        f'  - class: {R}.Tagged\n'
+        '    collection_path: /tags\n'
+        '    path: /tags/{name}\n'
+    )
+    return path
+
+
+def test_setting_replaces_a_builtin_media_type(tmp_path: Path) -> None:
+    # the application overrides the kit's include, whichever way it writes
+    config = _with_setting(str(_json_yaml(tmp_path)))
+    app = webtest.TestApp(config.make_wsgi_app())
+    res = app.get('/tags')
+    assert res.content_type == 'application/json'
+    assert res.body == b"{'TAGS': ['A', 'B']}"
+    intr = config.registry.introspector.get('restkit media types', 'json')
+    assert intr.action_info.file == str(tmp_path / 'json.yaml')
+
+
+def test_setting_conflicts_with_the_apps_media_type(tmp_path: Path) -> None:
+    config = _with_setting(str(_json_yaml(tmp_path)))
+    config.add_media_type('json', 'application/json', renderer=UpperRenderer())
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    message = str(info.value)
+    assert "('restkit media types', 'json')" in message
+    assert f'Line 2 of file {tmp_path / "json.yaml"}' in message
+    assert f'of file {__file__}' in message
+
+
+def test_setting_relative_spec_and_names_use_the_root_package(
+    tmp_path: Path,
+) -> None:
+    # 'items.yaml' is in the application's package, not the kit's; so are
+    # the relative dotted names of a file given by its absolute path
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        'resources:\n'
+        '  - class: .resources.Tagged\n'
+        '    collection_path: /tags\n'
+        '    path: /tags/{name}\n'
+    )
+    config = _with_setting('items.yaml', str(path), package=PKG)
+    app = webtest.TestApp(config.make_wsgi_app())
+    assert app.get('/items').json == [{'id': 1}]
+    assert app.get('/tags').json == {'tags': ['a', 'b']}
+
+
 def test_commit_time_error_cites_the_yaml_line(
     config: Configurator, tmp_path: Path
 ) -> None:
@@ -356,6 +548,7 @@ def test_commit_time_error_cites_the_yaml_line(
 
 R = f'{PKG}.resources'
 HEAD = f'resources:\n  - class: {R}.Posts\n    collection_path: /p\n'
+PATH = HEAD + '    path: '
 
 ERRORS = [
     # syntax and the safe loader
@@ -420,6 +613,22 @@ ERRORS = [
         'parser: ',
     ),
     (
+        f'media_types:\n  - {{name: a, media_type: a/b,\n'
+        f'     renderer: {PKG}.formats:PrefixedRenderer}}\n',
+        3,
+        16,
+        "renderer: cannot instantiate the class 'tests.fixtures.yaml.formats:"
+        "PrefixedRenderer' with no arguments (",
+    ),
+    (
+        f'media_types:\n  - {{name: a, media_type: a/b,\n'
+        f'     parser: {PKG}.formats.PrefixedRenderer}}\n',
+        3,
+        14,
+        "missing 1 required positional argument: 'prefix'); expected a "
+        'class whose constructor takes none, or an instance',
+    ),
+    (
         f'media_types:\n  - {{name: a-b, media_type: a/b,\n'
         f'     parser: {PKG}.formats.parse_upper}}\n',
         2,
@@ -475,14 +684,170 @@ ERRORS = [
     (
         f'resources:\n  - class: {R}.Posts\n    path: /posts/{{id\n',
         3,
-        11,
-        'unbalanced braces',
+        18,
+        "path: unbalanced '{' in the route pattern '/posts/{id'; expected "
+        'placeholders such as {id} or {id:\\d+}',
     ),
     (
         f'resources:\n  - class: {R}.Posts\n    path: /posts/id}}{{\n',
         3,
+        20,
+        "unbalanced '}'",
+    ),
+    # route patterns, checked as Pyramid reads them; the column is the
+    # character at fault when the value is written as it is
+    (
+        PATH + '/p/{id:(}\n',
+        4,
+        18,
+        "path: the regex of 'id' is invalid (missing ), unterminated "
+        "subpattern) in the route pattern '/p/{id:(}'; expected a Python "
+        'regular expression',
+    ),
+    (PATH + "'/p/{id:x)}'\n", 4, 20, 'invalid (unbalanced parenthesis)'),
+    (PATH + '"/p/{id:[z-a]}"\n', 4, 20, 'bad character range z-a'),
+    # an escape in the value: its own column
+    (PATH + '"/p/{id:\\\\d+(}"\n', 4, 11, 'missing ), unterminated'),
+    (PATH + '/p/{a:(?<=a+)}\n', 4, 17, 'look-behind requires fixed-width'),
+    (PATH + '/p/{a}/{b:(?i)x}\n', 4, 21, 'global flags not at the start'),
+    (PATH + '/p/{a}/{b:(?P=c)}\n', 4, 25, "unknown group name 'c'"),
+    (
+        PATH + '/p/{1}\n',
+        4,
+        15,
+        "path: '1' is not a placeholder name in the route pattern '/p/{1}'; "
+        'expected an identifier (ASCII letters, digits, _), as in {id}',
+    ),
+    (PATH + '/p/{}\n', 4, 15, 'path: no name in the route pattern'),
+    (PATH + '/p/{a-b}\n', 4, 15, "'a-b' is not a placeholder name"),
+    (PATH + '/p/{a-b:\\d+}\n', 4, 15, "'a-b' is not a placeholder name"),
+    (PATH + '/p/{é}\n', 4, 15, "'é' is not a placeholder name"),
+    (
+        PATH + '/p/{y:\\d{1{2}}}\n',
+        4,
+        14,
+        "braces nested too deep in the route pattern '/p/{y:\\\\d{1{2}}}'; "
+        'expected one level, as in {y:\\d{4}}',
+    ),
+    (
+        PATH + '/p/{a}/{a:\\d+}\n',
+        4,
+        19,
+        "the placeholder name 'a' is used twice in the route pattern "
+        "'/p/{a}/{a:\\\\d+}'; expected distinct names",
+    ),
+    (
+        PATH + '/p/:a/b\n',
+        4,
+        14,
+        "path: the old style placeholder ':a' in the route pattern '/p/:a/b'; "
+        'expected {a} instead',
+    ),
+    (PATH + '/p/{a}/*a\n', 4, 19, "the placeholder name 'a' is used twice"),
+    (
+        PATH + '/p/{a:(?P<b>x)}/{b}\n',
+        4,
+        28,
+        "the placeholder name 'b' is used twice (redefinition of group name",
+    ),
+    (
+        PATH + '/p/*/x\n',
+        4,
+        14,
+        "path: '*' before the end in the route pattern '/p/*/x'; expected a "
+        'remainder *name at the end',
+    ),
+    (PATH + '/p/*\n', 4, 15, 'path: no name in the route pattern'),
+    (PATH + '/p/*1a\n', 4, 15, "'1a' is not a placeholder name"),
+    (
+        PATH + 'http://example.com/p/{id}\n',
+        4,
         11,
-        'unbalanced braces',
+        "path: a URL in the route pattern 'http://example.com/p/{id}'; "
+        'expected a path of the application such as /posts/{id}',
+    ),
+    (PATH + '//example.com/p\n', 4, 11, 'path: a URL'),
+    (PATH + "'//[x/p'\n", 4, 12, 'path: a URL'),
+    (
+        f'resources:\n  - class: {R}.Posts\n    collection_path: /{{a:(}}\n',
+        3,
+        26,
+        "collection_path: the regex of 'a' is invalid",
+    ),
+    # responses, deprecated, operation_id
+    (HEAD + '    responses: [404]\n', 4, 16, 'responses: expected a mapping'),
+    (
+        HEAD + '    responses: {404: Gone.}\n',
+        4,
+        17,
+        "a key must be a string, not 404 (quote it: '404')",
+    ),
+    (
+        HEAD + "    responses: {'4o4': Gone.}\n",
+        4,
+        17,
+        "responses: expected an HTTP status (200-599) as key, not '4o4'",
+    ),
+    (HEAD + "    responses: {'600': x}\n", 4, 17, "not '600'"),
+    (HEAD + "    responses: {'199': x}\n", 4, 17, "not '199'"),
+    (HEAD + "    responses: {'0404': x}\n", 4, 17, "not '0404'"),
+    (
+        HEAD + "    responses: {'404': 1}\n",
+        4,
+        24,
+        'responses.404: expected a non-empty string, not an integer 1',
+    ),
+    (HEAD + "    responses: {'404': ''}\n", 4, 24, 'responses.404: expected'),
+    (
+        HEAD + '    deprecated: yes\n',
+        4,
+        17,
+        "deprecated: expected true or false, not a string 'yes'",
+    ),
+    (
+        'defaults: {deprecated: 1}\n',
+        1,
+        24,
+        'deprecated: expected true or false, not an integer 1',
+    ),
+    (
+        "defaults: {responses: {'200': [ok]}}\n",
+        1,
+        31,
+        'responses.200: expected a non-empty string, not a list',
+    ),
+    (
+        HEAD + '    operation_id: getPosts\n',
+        4,
+        5,
+        "resource: 'operation_id' is an option of one operation; expected "
+        'it under operations, as in {get: {operation_id: ...}}',
+    ),
+    (HEAD + '    status: 201\n', 4, 5, "'status' is an option of one"),
+    ('defaults: {media_type: json}\n', 1, 12, "defaults: 'media_type' is an"),
+    (
+        HEAD + '    operations: {collection_get: {operation_id: 7}}\n',
+        4,
+        49,
+        'operation_id: expected a non-empty string, not an integer 7',
+    ),
+    (
+        HEAD + '    operations: {collection_get: {operation_ids: x}}\n',
+        4,
+        35,
+        "did you mean 'operation_id'?",
+    ),
+    (
+        HEAD + '    operations: {collection_get: {deprecated: null}}\n',
+        4,
+        47,
+        'deprecated: expected true or false, not null',
+    ),
+    (
+        HEAD + "    operations: {collection_get: {responses: {'99': x}}}\n",
+        4,
+        47,
+        "responses: expected an HTTP status (200-599) as key, not '99'",
     ),
     (
         f'resources:\n  - class: {R}.Tagged\n    path: /a\n',
@@ -563,6 +928,37 @@ def test_errors_cite_file_line_and_column(
     assert isinstance(info.value, ConfigurationError)
     assert str(info.value).startswith(f'{path}:{line}:{column}: ')
     assert message in str(info.value)
+
+
+def test_patterns_pyramid_accepts(
+    config: Configurator,
+    make_app: Callable[[], webtest.TestApp],
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        'resources:\n'
+        # relative, as Pyramid allows; a regex with braces
+        f'  - {{class: {R}.Tagged, name: a, collection_path: tags,\n'
+        "     path: '/tags/{name:[a-z]{2,3}}'}\n"
+        # the remainder, at the end
+        f'  - {{class: {R}.Named, name: b, path: /files/*name}}\n'
+        # a regex referring to an earlier placeholder; an empty regex
+        f'  - {{class: {R}.Named, name: c,\n'
+        "     path: '/same/{x}/{name:(?P=x)}/{y:}'}\n"
+        # a colon is text when there are placeholders
+        f'  - {{class: {R}.Named, path: "/p/{{name}}:edit"}}\n'
+    )
+    config.load_resources(str(path))
+    app = make_app()
+    assert app.get('/tags').json == {'tags': ['a', 'b']}
+    assert app.get('/tags/abc').json == {'tag': 'abc'}
+    app.get('/tags/abcd', status=404)
+    assert app.get('/files/a/b').json == {'name': ['a', 'b']}
+    res = app.get('/same/ab/ab/')
+    assert res.json == {'x': 'ab', 'name': 'ab', 'y': ''}
+    app.get('/same/ab/cd/', status=404)
+    assert app.get('/p/x:edit').json == {'name': 'x'}
 
 
 def test_python_object_tag_is_refused(
