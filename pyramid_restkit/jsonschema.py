@@ -58,11 +58,10 @@ classes (``class PostSchema(colander.MappingSchema)``) become named
 components and ``$ref`` s; see :meth:`JSONSchemaConverter.convert`.
 
 What no keyword says (``tests/test_jsonschema.py::test_known_gaps``):
-JSON Schema's ``integer`` takes ``1.0``, which the kit refuses;
-``Decimal`` also reads blanks, ``1_000``, non-ASCII digits, ``NaN`` and
-infinities, a ``Range`` on it does not bound numeric strings, and ``''``
-is absent on an optional one (falsy values likewise for ``GlobalObject``,
-whose names must also import); ``Date`` and ``DateTime`` read more of ISO
+JSON Schema's ``integer`` takes ``1.0``, which the kit refuses; a
+``Range`` on a ``Decimal`` does not bound numeric strings (and the kit
+refuses ``GlobalObject`` in input schemas: it would import what the
+client names); ``Date`` and ``DateTime`` read more of ISO
 8601 than RFC 3339 (``2020``, no offset, a trailing newline) but no
 lowercase ``t``/``z``, ``Time`` full date-times too; ``colander.url``
 and ``colander.uuid`` are not RFC 3986 and 4122; colander's ``Any``
@@ -109,12 +108,11 @@ ValidatorConverter = Callable[
 #: Where components are referenced from (OpenAPI's place for them).
 REF = '#/components/schemas/'
 
-#: A numeric string, as ``decimal.Decimal`` reads it (without the blanks,
-#: underscores, non-ASCII digits, NaN and infinities it also takes).  The
-#: plain ``$`` lets a trailing newline through in Python's engine, which
-#: ``Decimal`` accepts too.
+#: A numeric string as the kit accepts it for a ``Decimal``: ASCII
+#: digits, no blanks, underscores, NaN or infinities (``decimal.Decimal``
+#: would read those; the kit refuses them).
 NUMERIC_PATTERN = (
-    r'^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$'
+    r'^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$(?!\n)'
 )
 
 #: A time colander's ``Time`` reads: ``H:M``, ``H:M:S`` or ``H:M:S.f``.
@@ -250,7 +248,8 @@ class JSONSchemaConverter:
         its default, ``null``) stays beside the ``$ref``.  The name is the
         class name (sanitized to ``[A-Za-z0-9._-]``), with ``-Partial``
         or ``-Output`` for a variant that differs from the plain input
-        one, and ``-2``, ``-3``... for other differing bodies; identical
+        one (``-Output`` only when the plain name is taken: convert the
+        inputs first), and ``-2``, ``-3``... for other bodies; identical
         bodies share one name, also across calls with the same dict.
         """
         if mode not in ('input', 'output'):
@@ -344,7 +343,8 @@ class JSONSchemaConverter:
                 return name
         suffix = ''
         if ctx.mode == 'output':
-            suffix = '-Output'
+            # NOTE: a class used only for output keeps its plain name.
+            suffix = '-Output' if base in components else ''
         elif ctx.partial and isinstance(node.typ, colander.Mapping):
             suffix = '-Partial'
         if suffix:

@@ -53,7 +53,7 @@ REF = '#/components/schemas/'
 TEXT_FORMATS = frozenset({'html', 'text', 'csv'})
 
 #: Characters an XML 1.0 document can hold (others cannot be sent).
-XML_CHARS = r'^[^\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]*$'
+XML_CHARS = r'^[^\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]*$'
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     'type': 'object',
@@ -162,6 +162,10 @@ class Variants:
         return self._rewrite(schema, 'Form')
 
     def xml(self, schema: Any, root: str | None = None) -> Any:
+        """The XML form of ``schema``; ``root`` names the document element.
+
+        (The parser ignores the root's name, so requests need none.)
+        """
         result = self._rewrite(schema, 'XML')
         if root is not None:
             result = {'allOf': [result], 'xml': {'name': root}}
@@ -197,11 +201,21 @@ class Variants:
             if key in out:
                 branches = [self._rewrite(b, kind) for b in out[key]]
                 branches = [b for b in branches if b != _NULL]
-                if branches:
+                if len(branches) == 1 and key != 'prefixItems':
+                    # NOTE: one branch is the value itself; tools that
+                    # write XML from a schema do not look into anyOf.
+                    del out[key]
+                    out = {**branches[0], **out}
+                elif branches:
                     out[key] = branches
                 else:
                     del out[key]
+        if kind == 'Form':
+            return _form_value(out)
         if kind == 'XML':
+            # NOTE: a default is data (a list, say), which the XML form
+            # of its schema (an element with type="list") would refuse.
+            out.pop('default', None)
             return _xml_value(out)
         return out
 
@@ -222,6 +236,20 @@ def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _form_value(schema: dict[str, Any]) -> dict[str, Any]:
+    """The form (or parameter) form of one value's schema.
+
+    A list is sent as a repeated field, and a single field is a list of
+    one value: an array also takes its item.
+    """
+    items = schema.get('items')
+    if schema.get('type') != 'array' or not isinstance(items, dict):
+        return schema
+    site = {k: schema[k] for k in (*_SITE_KEYWORDS, 'default') if k in schema}
+    array = {k: v for k, v in schema.items() if k not in site}
+    return {**site, 'anyOf': [array, items]}
+
+
 def _xml_value(schema: dict[str, Any]) -> dict[str, Any]:
     """The XML form of one (already rewritten) value's schema.
 
@@ -240,14 +268,22 @@ def _xml_value(schema: dict[str, Any]) -> dict[str, Any]:
     }
     items = {k: v for k, v in schema.items() if k not in _SITE_KEYWORDS}
     items.pop('default', None)
+    # NOTE: the parser takes list children of any name; <item> is what
+    # the renderer writes.
+    element = items.get('items', {})
+    if 'prefixItems' in items:
+        element = {}
+    # One <item> is a list of one, as one form field is.
+    item = {'anyOf': [items, element]} if element else items
     wrapper.update(
         type='object',
         properties={
             'type': {'const': 'list', 'xml': {'attribute': True}},
-            'item': items,
+            'item': item,
         },
-        required=['type'],
-        additionalProperties=False,
+        additionalProperties=element,
+        # An empty element is an empty list too (the schema says so).
+        anyOf=[{'required': ['type']}, {'maxProperties': 0}],
     )
     return wrapper
 
@@ -328,8 +364,19 @@ class _Builder:
 
     def build(self) -> dict[str, Any]:
         introspector = self.registry.introspector
-        for entry in introspector.get_category('restkit resources', []):
-            self.resource(entry['introspectable'])
+        resources = [
+            entry['introspectable']
+            for entry in introspector.get_category('restkit resources', [])
+        ]
+        # NOTE: request schemas first, so that a class used both ways
+        # keeps its plain name for input, whatever the order of routes.
+        for intr in resources:
+            for opts in intr['operations'].values():
+                body = _parts(opts.get('schema')).get('body')
+                if body is not None:
+                    self.convert(body)
+        for intr in resources:
+            self.resource(intr)
         document: dict[str, Any] = {
             'openapi': OPENAPI_VERSION,
             'info': {'title': self.info.title, 'version': self.info.version},
@@ -509,9 +556,7 @@ class _Builder:
                     )
                 }
             elif media.name == 'xml':
-                content[content_type] = {
-                    'schema': self.variants.xml(schema, 'request')
-                }
+                content[content_type] = {'schema': self.variants.xml(schema)}
             elif media.name in TEXT_FORMATS:
                 if isinstance(body.typ, colander.String):
                     content[content_type] = {'schema': {'type': 'string'}}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import re
 from collections.abc import Callable, Iterable
 from collections.abc import Mapping as AbcMapping
 from typing import Any, NoReturn
@@ -84,7 +85,11 @@ def _check_scalar(typ: Any, node: Any, value: Any) -> None:
     elif isinstance(typ, colander.Decimal):
         # NOTE: numeric strings are accepted: Decimals are rendered as
         # strings (API.md), so what the API sends must come back in.
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, str))
+            or (isinstance(value, str) and not _NUMBER_TEXT.match(value))
+        ):
             _expect(node, 'Expected a number or a numeric string.')
     elif isinstance(typ, colander.Number):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -110,6 +115,58 @@ def _check_scalar(typ: Any, node: Any, value: Any) -> None:
             _expect(node, 'Expected an array.')
 
 
+#: Text spellings of booleans (case-insensitive): JSON's words, and
+#: ``on``, what an HTML form sends for a checked checkbox (an unchecked
+#: one sends nothing).  Not ``1``/``0``: those are numbers.
+_TEXT_BOOLEANS = {'true': 'true', 'on': 'true', 'false': 'false'}
+_DEFAULT_FALSE_CHOICES = ('false', '0')
+#: Numbers in text: ASCII digits only, no spaces, no ``nan``/``inf``, no
+#: ``1_000`` (which int() and float() would take).
+_INTEGER_TEXT = re.compile(r'[-+]?[0-9]+\Z')
+_NUMBER_TEXT = re.compile(
+    r'[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z'
+)
+
+
+def _check_text(typ: Any, node: Any, value: Any) -> Any:
+    """Refuse text that colander would read too generously.
+
+    colander's Boolean takes any text but ``false`` and ``0`` for true
+    (``''`` and ``maybe`` included); its numbers take ``nan``, ``inf``,
+    spaces and non-ASCII digits.  Returns the text colander should see.
+    """
+    if not isinstance(value, str):
+        return value
+    if value == '':
+        if isinstance(typ, _CONTAINERS):
+            # NOTE: an empty element (XML's <tags/>) is an empty text; the
+            # schema says which empty value it is.
+            return {} if isinstance(typ, colander.Mapping) else []
+        # NOTE: colander reads '' as "absent"; here, as in JSON, it is a
+        # value, and only a missing field (or nil) is absent.  Numbers and
+        # booleans refuse it below.
+        if isinstance(typ, colander.String) and typ.allow_empty:
+            return value
+        if not isinstance(typ, (colander.Boolean, colander.Number)):
+            _expect(node, 'Must not be empty.')
+    if isinstance(typ, colander.Boolean):
+        if value and (
+            typ.true_choices
+            or tuple(typ.false_choices) != _DEFAULT_FALSE_CHOICES
+        ):
+            return value  # the application chose its own spellings
+        spelled = _TEXT_BOOLEANS.get(value.lower())
+        if spelled is None:
+            _expect(node, 'Expected a boolean (true or false).')
+        return spelled
+    if isinstance(typ, colander.Integer):
+        if not _INTEGER_TEXT.match(value):
+            _expect(node, 'Expected an integer.')
+    elif isinstance(typ, colander.Number) and not _NUMBER_TEXT.match(value):
+        _expect(node, 'Expected a number.')
+    return value
+
+
 class _Restkit:
     """Mixed into a clone of each schema type (see :func:`prepare`)."""
 
@@ -122,10 +179,17 @@ class _Restkit:
                 cstruct = colander.null
             elif cstruct is not colander.null:
                 _check_scalar(self, node, cstruct)
-        elif cstruct == '' and isinstance(self, _CONTAINERS):
-            # NOTE: an empty element (XML's <tags/>) is an empty text; the
-            # schema says which empty value it is.
-            cstruct = {} if isinstance(self, colander.Mapping) else []
+        elif cstruct is None:
+            cstruct = colander.null  # XML's nil="true", as JSON's null
+        else:
+            cstruct = _check_text(self, node, cstruct)
+        if (
+            isinstance(self, colander.Set)
+            and isinstance(cstruct, list)
+            and not all(isinstance(item, _SET_ITEMS) for item in cstruct)
+        ):
+            # colander's set() of lists or objects would raise TypeError.
+            _expect(node, 'Expected an array of strings, numbers or booleans.')
         unknown = None
         if (
             self.restkit_unknown == 'raise'
@@ -164,6 +228,8 @@ _CONTAINERS = (
     colander.List,
 )
 
+_SET_ITEMS = (str, int, float, type(None))
+
 _MIXED: dict[type, type] = {}
 
 
@@ -194,9 +260,26 @@ def prepare(
     return clone
 
 
+def _refuse_unsafe(node: Any) -> None:
+    """Refuse input nodes that would fail (or do harm) per request."""
+    from .errors import ResourceConfigurationError
+
+    if isinstance(node.typ, colander.GlobalObject):
+        raise ResourceConfigurationError(
+            f'{node.name or "the schema"}: a GlobalObject node imports '
+            'whatever module the client names; it cannot validate input'
+        )
+    if isinstance(node.typ, colander.Sequence) and len(node.children) != 1:
+        raise ResourceConfigurationError(
+            f'{node.name or "the schema"}: a Sequence node needs exactly '
+            'one child, the schema of its items'
+        )
+
+
 def _prepare(
     node: Any, typed: bool, partial: bool, unknown: str, root: bool
 ) -> None:
+    _refuse_unsafe(node)
     typ = copy.copy(node.typ)
     if not isinstance(typ, _Restkit):
         typ.__class__ = _mixed(type(typ))

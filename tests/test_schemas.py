@@ -195,7 +195,9 @@ TYPED_REFUSED = [
     (colander.Float(), '7.5', 'Expected a number.'),
     (colander.Decimal(), True, 'Expected a number or a numeric string.'),
     (colander.Decimal(), [1], 'Expected a number or a numeric string.'),
-    (colander.Decimal(), 'abc', '"abc" is not a number'),
+    (colander.Decimal(), 'abc', 'Expected a number or a numeric string.'),
+    (colander.Decimal(), 'NaN', 'Expected a number or a numeric string.'),
+    (colander.Decimal(), ' 1', 'Expected a number or a numeric string.'),
     (colander.Boolean(), 'true', 'Expected a boolean.'),
     (colander.Boolean(), 1, 'Expected a boolean.'),
     (colander.Boolean(), 0, 'Expected a boolean.'),
@@ -262,8 +264,75 @@ def test_text_formats_are_coerced(typ: Any, value: str, expected: Any) -> None:
 def test_text_formats_still_refuse_garbage() -> None:
     schema = one_field(field(colander.Integer()))
     assert errors_of(schema, {'f': 'seven'}, typed=False) == [
-        ('f', '"seven" is not a number')
+        ('f', 'Expected an integer.')
     ]
+
+
+@pytest.mark.parametrize(
+    ('typ', 'text', 'expected'),
+    [
+        (colander.Boolean(), 'true', True),
+        (colander.Boolean(), 'TRUE', True),
+        (colander.Boolean(), 'on', True),
+        (colander.Boolean(), 'False', False),
+        (colander.Integer(), '-7', -7),
+        (colander.Integer(), '+7', 7),
+        (colander.Float(), '1.5e3', 1500.0),
+        (colander.Float(), '.5', 0.5),
+        (colander.Float(), '7', 7.0),
+        (colander.Decimal(), '-0.10', decimal.Decimal('-0.10')),
+        # The application's own spellings are colander's business.
+        (colander.Boolean(true_choices=('oui',)), 'oui', True),
+        (colander.Boolean(false_choices=('non',)), 'maybe', True),
+    ],
+)
+def test_text_scalars_accepted(typ: Any, text: str, expected: Any) -> None:
+    schema = one_field(field(typ))
+    assert deserialize(schema, {'f': text}, typed=False) == {'f': expected}
+
+
+@pytest.mark.parametrize(
+    ('typ', 'text', 'description'),
+    [
+        (colander.Boolean(), 'maybe', 'Expected a boolean (true or false).'),
+        (colander.Boolean(), '{}', 'Expected a boolean (true or false).'),
+        (colander.Boolean(), '0', 'Expected a boolean (true or false).'),
+        (colander.Boolean(), 'yes', 'Expected a boolean (true or false).'),
+        (colander.Boolean(), ' true', 'Expected a boolean (true or false).'),
+        (colander.Integer(), ' 7', 'Expected an integer.'),
+        (colander.Integer(), '7_000', 'Expected an integer.'),
+        (colander.Integer(), '\u0667', 'Expected an integer.'),
+        (colander.Integer(), '7.0', 'Expected an integer.'),
+        (colander.Float(), 'nan', 'Expected a number.'),
+        (colander.Float(), 'inf', 'Expected a number.'),
+        (colander.Float(), '1_0.5', 'Expected a number.'),
+        (colander.Decimal(), 'NaN', 'Expected a number.'),
+        (colander.Decimal(), 'Infinity', 'Expected a number.'),
+    ],
+)
+def test_text_scalars_refused(typ: Any, text: str, description: str) -> None:
+    schema = one_field(field(typ))
+    assert errors_of(schema, {'f': text}, typed=False) == [('f', description)]
+
+
+@pytest.mark.parametrize(
+    ('typ', 'description'),
+    [
+        (colander.Boolean(), 'Expected a boolean (true or false).'),
+        (
+            colander.Boolean(false_choices=('non',)),
+            'Expected a boolean (true or false).',
+        ),
+        (colander.Integer(), 'Expected an integer.'),
+        (colander.Float(), 'Expected a number.'),
+        (colander.Date(), 'Must not be empty.'),
+    ],
+)
+def test_text_empty_scalar_is_refused(typ: Any, description: str) -> None:
+    # colander would read '' as absent (and as true for a Boolean): an
+    # empty field is a value, which these types refuse, optional or not.
+    optional = one_field(field(typ, missing=None))
+    assert errors_of(optional, {'f': ''}, typed=False) == [('f', description)]
 
 
 def test_typed_nested_containers() -> None:
@@ -777,7 +846,7 @@ def test_validator_querystring_sequence_items_are_checked() -> None:
         'querystring': {'n': [1, 2]}
     }
     exc = failure(check, blank('/?n=1&n=x'), present=False)
-    assert triples(exc) == [('querystring', 'n.1', '"x" is not a number')]
+    assert triples(exc) == [('querystring', 'n.1', 'Expected an integer.')]
 
 
 def test_validator_querystring_list_collects_repeated_params() -> None:
@@ -865,8 +934,8 @@ def test_validator_reports_all_locations_together(status: int) -> None:
         ('body', 'title', 'Expected a string.'),
         ('body', 'extra', 'Unknown field.'),
         ('querystring', 'q', 'Required'),
-        ('querystring', 'page', '"two" is not a number'),
-        ('path', 'id', '"x" is not a number'),
+        ('querystring', 'page', 'Expected an integer.'),
+        ('path', 'id', 'Expected an integer.'),
         ('headers', 'X-Api-Token', 'Required'),
     ]
 
@@ -1333,11 +1402,33 @@ def test_typed_empty_string_allowed_when_the_type_allows_it() -> None:
     assert node.deserialize({'title': ''}) == {'title': '', 'day': None}
 
 
-def test_text_empty_string_stays_absent() -> None:
-    node = prepare(_string_schema(), typed=False)
-    assert node.deserialize({'title': '', 'day': ''}) == {
-        'title': '-',
-        'day': None,
+@pytest.mark.parametrize('partial', [False, True])
+def test_text_empty_string_is_a_value_too(partial: bool) -> None:
+    # As in JSON: a PATCH with title= must not skip the validators.
+    node = prepare(_string_schema(), typed=False, partial=partial)
+    with pytest.raises(colander.Invalid) as info:
+        node.deserialize({'title': '', 'day': ''})
+    assert info.value.asdict() == {
+        'title': 'Must not be empty.',
+        'day': 'Must not be empty.',
+    }
+    allowed = prepare(_string_schema(allow_empty=True), typed=False)
+    assert allowed.deserialize({'title': ''}) == {'title': '', 'day': None}
+
+
+def test_text_nil_is_absent() -> None:
+    # XML's nil="true" parses to None: absent, like JSON's null.
+    class Doc(colander.MappingSchema):
+        flag = colander.SchemaNode(colander.Boolean(), missing=False)
+        n = colander.SchemaNode(colander.Integer())
+
+    node = prepare(Doc(), typed=False)
+    with pytest.raises(colander.Invalid) as info:
+        node.deserialize({'flag': None, 'n': None})
+    assert info.value.asdict() == {'n': 'Required'}
+    assert node.deserialize({'flag': None, 'n': '1'}) == {
+        'flag': False,
+        'n': 1,
     }
 
 
@@ -1352,7 +1443,7 @@ def test_text_empty_value_is_the_empty_container_the_schema_expects() -> None:
         )
 
         @colander.instantiate(missing=colander.drop)
-        class author(colander.MappingSchema):  # noqa: N801
+        class author(colander.MappingSchema):
             name = colander.SchemaNode(colander.String(), missing='anon')
 
     node = prepare(Doc(), typed=False)
