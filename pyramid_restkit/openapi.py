@@ -341,7 +341,12 @@ def _is_flat(node: Any) -> bool:
 class _Builder:
     """Builds one document; see :func:`build_document`."""
 
-    def __init__(self, registry: Any, info: OpenAPIInfo) -> None:
+    def __init__(
+        self,
+        registry: Any,
+        info: OpenAPIInfo,
+        converters: Mapping[str, Iterable[tuple[Any, Any]]],
+    ) -> None:
         self.registry = registry
         self.info = info
         self.settings: Settings = registry.getUtility(IRestkitSettings)
@@ -351,6 +356,10 @@ class _Builder:
         self.converter = JSONSchemaConverter(
             unknown=self.settings.unknown_fields
         )
+        for typ, fn in converters.get('types', ()):
+            self.converter.add_type(typ, fn)
+        for key, fn in converters.get('validators', ()):
+            self.converter.add_validator(key, fn)
         self.variants = Variants(self.components)
         self.tags: dict[str, dict[str, Any]] = {}
         self.paths: dict[str, dict[str, Any]] = {}
@@ -417,6 +426,62 @@ class _Builder:
                 item[opts['verb'].lower()] = self.operation(
                     cls, name, attr, opts, operation, route, path, regexes
                 )
+        self.links(intr)
+
+    def links(self, intr: Any) -> None:
+        """Link a resource's creation to the operations on what it made.
+
+        When ``collection_post`` answers with the created item, each
+        placeholder of the item path is either one of the collection
+        path's (the same value) or a field of that answer: clients and
+        tools (schemathesis' stateful tests) can follow the link.
+        """
+        routes = intr['routes']
+        name = intr['name']
+        collection = routes.get(f'{name}.collection')
+        item_route = routes.get(f'{name}.item')
+        if collection is None or item_route is None:
+            return
+        created = self.paths[openapi_path(collection['pattern'])[0]].get(
+            'post'
+        )
+        if created is None:
+            return
+        item_path = openapi_path(item_route['pattern'])[0]
+        given = set(
+            re.findall(r'\{([^}]+)\}', openapi_path(collection['pattern'])[0])
+        )
+        names = re.findall(r'\{([^}]+)\}', item_path)
+        for status, response in created['responses'].items():
+            if not status.startswith('2'):
+                continue
+            schema = response.get('content', {}).get('application/json', {})
+            fields = _resolve(schema.get('schema', {}), self.components)
+            properties = (
+                fields.get('properties', {})
+                if isinstance(fields, dict)
+                else {}
+            )
+            parameters = {}
+            for placeholder in names:
+                if placeholder in given:
+                    parameters[placeholder] = f'$request.path.{placeholder}'
+                elif placeholder in properties:
+                    parameters[placeholder] = f'$response.body#/{placeholder}'
+                else:
+                    break
+            else:
+                links = {
+                    operation['operationId']: {
+                        'operationId': operation['operationId'],
+                        'parameters': parameters,
+                    }
+                    for verb, operation in self.paths[item_path].items()
+                    if isinstance(operation, dict)
+                    and 'operationId' in operation
+                }
+                if links:
+                    response['links'] = links
 
     def tag(self, tag: str, description: str | None) -> None:
         if tag in self.tags:
@@ -716,9 +781,17 @@ def _parts(schema: Any) -> dict[str, Any]:
     return {'body': schema}
 
 
-def build_document(registry: Any, info: OpenAPIInfo) -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of the committed ``registry``."""
-    return _Builder(registry, info).build()
+def build_document(
+    registry: Any,
+    info: OpenAPIInfo,
+    converters: Mapping[str, Iterable[tuple[Any, Any]]] | None = None,
+) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of the committed ``registry``.
+
+    ``converters`` has the ``'types'`` and ``'validators'`` the
+    application added to the colander to JSON Schema conversion.
+    """
+    return _Builder(registry, info, converters or {}).build()
 
 
 __all__ = [

@@ -164,3 +164,75 @@ def add_openapi_security_scheme(
         register,
         introspectables=(intr,),
     )
+
+
+def add_json_schema_type(config: Any, typ: Any, converter: Any) -> None:
+    """Describe a colander type of the application in the OpenAPI document.
+
+    ``typ`` is a ``colander.SchemaType`` subclass (or its dotted name);
+    ``converter(json_schema_converter, node, ctx)`` returns the JSON
+    Schema of a node of that type (see
+    :meth:`pyramid_restkit.jsonschema.JSONSchemaConverter.add_type`).
+    Example::
+
+        config.add_json_schema_type(
+            Slug, lambda conv, node, ctx: {'type': 'string',
+                                           'pattern': '^[a-z0-9-]+$'})
+
+    .. versionadded:: 0.1
+    """
+    typ = config.maybe_dotted(typ)
+    converter = config.maybe_dotted(converter)
+    if not isinstance(typ, type) or not callable(converter):
+        raise ResourceConfigurationError(
+            f'add_json_schema_type needs a class and a callable, not '
+            f'{typ!r} and {converter!r}'
+        )
+    _add_converter(config, 'types', typ, converter)
+
+
+def add_json_schema_validator(
+    config: Any, validator: Any, converter: Any
+) -> None:
+    """Describe a colander validator in the OpenAPI document.
+
+    ``validator`` is a validator class (matched along the MRO of each
+    node's validator) or one validator object or function (matched by
+    identity); ``converter(json_schema_converter, node, validator)``
+    returns the JSON Schema keywords it adds, or None.  Example::
+
+        config.add_json_schema_validator(
+            is_even, lambda conv, node, v: {'multipleOf': 2})
+
+    .. versionadded:: 0.1
+    """
+    validator = config.maybe_dotted(validator)
+    converter = config.maybe_dotted(converter)
+    if not callable(converter):
+        raise ResourceConfigurationError(
+            f'add_json_schema_validator needs a callable, not {converter!r}'
+        )
+    _add_converter(config, 'validators', validator, converter)
+
+
+def _add_converter(config: Any, kind: str, key: Any, converter: Any) -> None:
+    name = getattr(key, '__qualname__', repr(key))
+    intr = config.introspectable(
+        'restkit json schema converters',
+        (kind, id(key)),
+        f'{kind[:-1]} {name}',
+        'restkit json schema converter',
+    )
+    intr['key'] = key
+    intr['converter'] = converter
+    registry = config.registry
+
+    def register() -> None:
+        openapi: OpenAPI = registry.getUtility(IOpenAPI)
+        openapi.converters[kind].append((key, converter))
+
+    config.action(
+        ('restkit json schema converters', kind, id(key)),
+        register,
+        introspectables=(intr,),
+    )

@@ -58,6 +58,11 @@ class OpenAPI:
     def __init__(self, info: OpenAPIInfo) -> None:
         self.info = info
         self.security_schemes: dict[str, Mapping[str, Any]] = {}
+        #: (key, converter) pairs of add_json_schema_type/_validator.
+        self.converters: dict[str, list[tuple[Any, Any]]] = {
+            'types': [],
+            'validators': [],
+        }
         self.json_route: str | None = None
         self._lock = threading.Lock()
         self._document: dict[str, Any] | None = None
@@ -76,7 +81,9 @@ class OpenAPI:
                     # the document do not load the generator.
                     from .openapi import build_document
 
-                    self._document = build_document(registry, info)
+                    self._document = build_document(
+                        registry, info, self.converters
+                    )
                 document = self._document
         return document
 
