@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from pyramid.exceptions import PredicateMismatch
+from pyramid.exceptions import PredicateMismatch, URLDecodeError
 from pyramid.httpexceptions import HTTPError
 from pyramid.settings import aslist
 from pyramid.tweens import MAIN
@@ -26,7 +26,12 @@ from .config import (
 from .decorators import operation, resource
 from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
-from .openapi_config import add_openapi_security_scheme, setup_openapi
+from .openapi_config import (
+    add_json_schema_type,
+    add_json_schema_validator,
+    add_openapi_security_scheme,
+    setup_openapi,
+)
 from .openapi_views import get_openapi
 from .predicates import (
     FormatPredicate,
@@ -39,6 +44,7 @@ from .views import (
     http_error_view,
     internal_error_view,
     method_not_allowed_view,
+    url_decode_error_view,
 )
 from .yamlconfig import load_resources
 
@@ -71,11 +77,12 @@ def includeme(config: Any) -> None:
     config.add_directive(
         'remove_media_type', remove_media_type, action_wrap=True
     )
-    config.add_directive(
-        'add_openapi_security_scheme',
+    for directive in (
         add_openapi_security_scheme,
-        action_wrap=True,
-    )
+        add_json_schema_type,
+        add_json_schema_validator,
+    ):
+        config.add_directive(directive.__name__, directive, action_wrap=True)
     # Not an action itself: it reads the file at once and calls the
     # directives above, each its own action.
     config.add_directive('load_resources', load_resources, action_wrap=False)
@@ -116,4 +123,9 @@ def includeme(config: Any) -> None:
     )
     config.add_exception_view(
         internal_error_view, context=Exception, restkit_route=True
+    )
+    # A path that is not UTF-8 fails before routing: restkit_route then
+    # matches the raw path against the kit's patterns.
+    config.add_exception_view(
+        url_decode_error_view, context=URLDecodeError, restkit_route=True
     )

@@ -10,8 +10,15 @@ that applies wins (the operation's forced type is handled by its caller):
 3. ``Accept`` by RFC 9110 (q-values, ``q=0``, specificity) through WebOb's
    ``acceptparse``; since parsing a header costs several microseconds and
    clients send a handful of distinct values, each answer is cached by the
-   header's exact text;
+   header's exact text (headers longer than :data:`MAX_CACHED_ACCEPT` are
+   negotiated without the cache, which they would only fill);
 4. the default.
+
+A query string that is not UTF-8 once percent-decoded names no format.
+Restkit operations refuse it with a 400 before negotiating
+(:func:`pyramid_restkit.views.check_query`); here it only reaches the
+error views, which must still choose a format, and the ``format=``
+predicate of plain views, which leaves the query to the view.
 """
 
 from __future__ import annotations
@@ -28,6 +35,9 @@ FORMAT_PARAM = 'format'
 
 #: Distinct Accept values remembered per negotiator before starting over.
 CACHE_SIZE = 256
+
+#: Longest Accept header (in characters) whose answer is cached.
+MAX_CACHED_ACCEPT = 256
 
 
 class Negotiator:
@@ -60,7 +70,10 @@ class Negotiator:
         environ = request.environ
         # PERF: parse the query string only when it may name a format.
         if FORMAT_PARAM + '=' in environ.get('QUERY_STRING', ''):
-            name = request.GET.get(FORMAT_PARAM)
+            try:
+                name = request.GET.get(FORMAT_PARAM)
+            except UnicodeError:  # see the module docstring
+                name = None
             if name is not None:
                 return self.by_name.get(name), False
         return self.choose(environ.get('HTTP_ACCEPT')), True
@@ -69,17 +82,21 @@ class Negotiator:
         """Return the media type to render, or ``None`` for a 406."""
         if not accept:
             return self.default
+        if len(accept) > MAX_CACHED_ACCEPT:
+            return self._negotiate(accept)
         try:
             return self._cache[accept]
         except KeyError:
             pass
-        header = create_accept_header(accept)
-        if isinstance(header, AcceptValidHeader):
-            acceptable = header.acceptable_offers(self._types)
-            chosen = self._by_type[acceptable[0][0]] if acceptable else None
-        else:  # RFC 9110: an invalid Accept counts as absent
-            chosen = self.default
+        chosen = self._negotiate(accept)
         if len(self._cache) >= CACHE_SIZE:
             self._cache.clear()
         self._cache[accept] = chosen
         return chosen
+
+    def _negotiate(self, accept: str) -> MediaType | None:
+        header = create_accept_header(accept)
+        if isinstance(header, AcceptValidHeader):
+            acceptable = header.acceptable_offers(self._types)
+            return self._by_type[acceptable[0][0]] if acceptable else None
+        return self.default  # RFC 9110: an invalid Accept counts as absent

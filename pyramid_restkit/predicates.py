@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyramid.exceptions import ConfigurationError
+from pyramid.exceptions import ConfigurationError, URLDecodeError
+from pyramid.interfaces import IRoutesMapper
 
 from .interfaces import IMediaTypes, IRestkitRoutes
 
@@ -13,7 +14,10 @@ class RestkitRoutePredicate:
     """``restkit_route=True``: the matched route belongs to a resource.
 
     The kit's exception views carry it, so that errors of the application's
-    own routes stay the application's.
+    own routes stay the application's.  A path that is not UTF-8 once
+    percent-decoded makes Pyramid raise ``URLDecodeError`` before any route
+    matches; for that exception the predicate asks :func:`raw_path_route`
+    whether the route Pyramid would have tried is the kit's.
     """
 
     def __init__(self, val: Any, info: Any) -> None:
@@ -30,7 +34,32 @@ class RestkitRoutePredicate:
 
     def __call__(self, context: Any, request: Any) -> bool:
         route = request.matched_route
-        return route is not None and route.name in self.routes
+        if route is not None:
+            return route.name in self.routes
+        return (
+            isinstance(context, URLDecodeError)
+            and raw_path_route(request) is not None
+        )
+
+
+def raw_path_route(request: Any) -> Any:
+    """The kit's route whose pattern matches the undecoded path, if any.
+
+    The path is ``PATH_INFO`` as WSGI gives it (bytes as Latin-1 text), so
+    ``/posts/%ff`` is ``/posts/\xff``.  Routes are tried in Pyramid's
+    order and the first whose pattern matches decides: if it is not the
+    kit's, ``None``.  Route predicates are not run: they may read the very
+    path that cannot be decoded.
+    """
+    mapper = request.registry.queryUtility(IRoutesMapper)
+    if mapper is None:  # an application without routes (traversal)
+        return None
+    routes = request.registry.getUtility(IRestkitRoutes)
+    path = request.environ.get('PATH_INFO') or '/'
+    for route in mapper.get_routes():
+        if route.match(path) is not None:
+            return route if route.name in routes else None
+    return None
 
 
 #: The placeholder appended to resource patterns that end in literal text,

@@ -7,20 +7,51 @@ over Pyramid's router (``over=MAIN``), so routing, ``request_method``
 predicates and CSRF checks all see the overridden verb.  The original
 verb stays in ``environ['restkit.original_method']``
 (:func:`pyramid_restkit.original_method`).
+
+The tween runs before routing, for every route, so it reads a form body
+only when that is cheap and safe, and otherwise leaves the request as it
+came (the route then gets the body untouched, and a restkit route answers
+413, 400 or 415 itself):
+
+- only a body within ``restkit.max_body_size``: a larger Content-Length,
+  or an invalid one, is not read at all; of a chunked body one byte past
+  the limit is read, and given back in front of the rest;
+- only UTF-8: another ``charset`` is not decoded;
+- with the kit's own form parser, which raises nothing but
+  :class:`~pyramid_restkit.errors.ParseError` (WebOb's ``request.POST``
+  raises a handful of exception types on hostile bodies), and only when
+  the body can hold a ``_method`` field at all;
+- a body it cannot parse is not its business.
+
+The one exception is a multipart Content-Type without a usable boundary:
+no form parser can read such a body, and the tween refuses it as 400.
+
+The ``_method`` field is cut out of the body itself, so neither
+``request.POST`` nor the kit's parser sees it.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
-from .errors import MethodOverrideError, problem
+from .errors import MethodOverrideError, ParseError, problem
+from .formats.form import multipart_boundary, parse_form, remove_field
 from .interfaces import IRestkitSettings
+from .media import ParseOptions
 from .settings import Settings
-from .views import ORIGINAL_METHOD, OVERRIDE_FIELD, problem_response
+from .views import (
+    ORIGINAL_METHOD,
+    OVERRIDE_FIELD,
+    charset_param,
+    declared_length,
+    problem_response,
+)
 
 HEADER = 'HTTP_X_HTTP_METHOD_OVERRIDE'
 FIELD = OVERRIDE_FIELD
+_FIELD_BYTES = FIELD.encode('ascii')
 _FORMS = ('application/x-www-form-urlencoded', 'multipart/form-data')
 
 Handler = Callable[[Any], Any]
@@ -37,7 +68,7 @@ def method_override_tween_factory(handler: Handler, registry: Any) -> Handler:
         environ = request.environ
         if environ['REQUEST_METHOD'] == 'POST':
             try:
-                target = _target(request, environ)
+                target = _target(request, environ, settings)
             except MethodOverrideError as exc:
                 return _refuse(request, exc)
             if target is not None:
@@ -57,24 +88,100 @@ def method_override_tween_factory(handler: Handler, registry: Any) -> Handler:
     return method_override_tween
 
 
-def _target(request: Any, environ: dict[str, Any]) -> str | None:
+def _target(
+    request: Any, environ: dict[str, Any], settings: Settings
+) -> str | None:
     target: str | None = environ.get(HEADER)
     if target is not None:
         return target
-    content_type = environ.get('CONTENT_TYPE', '').lower()
-    if not content_type.startswith(_FORMS):
+    content_type = environ.get('CONTENT_TYPE', '')
+    kind, _, params = content_type.partition(';')
+    kind = kind.strip().lower()
+    if kind not in _FORMS:
         return None
+    multipart = kind == _FORMS[1]
+    if multipart:
+        try:
+            multipart_boundary(content_type)
+        except ParseError:
+            raise MethodOverrideError('The form body is malformed.') from None
+    body = _bounded_body(request, environ, settings.max_body_size)
+    # PERF: a field name is literal in a multipart body, and in an
+    # urlencoded one without a percent sign: most forms are not parsed.
+    if body is None or (
+        _FIELD_BYTES not in body and (multipart or b'%' not in body)
+    ):
+        return None
+    options = ParseOptions(
+        settings.max_depth,
+        charset_param(params),
+        request,
+        content_type,
+        settings.max_fields,
+    )
     try:
-        form = request.POST
-    except ValueError:  # a malformed multipart body
-        raise MethodOverrideError('The form body is malformed.') from None
-    if FIELD not in form:
+        form = parse_form(body, options)
+    except ParseError:
         return None
     values = form.getall(FIELD)
-    del form[FIELD]
+    if not values:
+        return None
     if len(values) != 1 or not isinstance(values[0], str):
         raise MethodOverrideError('Send exactly one _method field.')
-    return str(values[0])
+    request.body = remove_field(body, content_type, FIELD)
+    return values[0]
+
+
+def _bounded_body(
+    request: Any, environ: dict[str, Any], limit: int
+) -> bytes | None:
+    """The body if it is at most ``limit`` bytes, else ``None``.
+
+    A body that was read is put back: ``request.body`` (seekable, with a
+    Content-Length), or, for a chunked body over the limit, the bytes read
+    in front of the rest of the stream.
+    """
+    length = declared_length(environ)
+    if length is None:
+        if not environ.get('wsgi.input_terminated'):
+            return None  # no body can be read
+        stream = request.body_file_raw
+        raw: bytes = stream.read(limit + 1)
+        if len(raw) > limit:
+            environ['wsgi.input'] = io.BufferedReader(_Replay(raw, stream))
+            return None
+    elif length < 0 or length > limit:
+        return None
+    elif environ.get('webob.is_body_seekable'):
+        body: bytes = request.body
+        return body
+    else:
+        raw = request.body_file_raw.read(length)
+    request.body = raw
+    return raw
+
+
+class _Replay(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of that stream."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = len(buffer)
+        if self._head:
+            count = min(size, len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data: bytes = self._rest.read(size)
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _refuse(request: Any, exc: MethodOverrideError) -> Any:

@@ -17,11 +17,13 @@ managers see ``request.exception``.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import (
+    HTTPBadRequest,
     HTTPError,
     HTTPForbidden,
     HTTPNotAcceptable,
@@ -32,9 +34,11 @@ from pyramid.response import Response
 from webob.multidict import MultiDict
 
 from .errors import problem
+from .formats.json import JSONRenderer
 from .interfaces import IMediaTypes, IRestkitRoutes
 from .media import MediaType, MediaTypes, ParseOptions, Renderer, with_charset
 from .negotiation import Negotiator
+from .predicates import raw_path_route
 from .schemas import Output, Validator
 
 #: ``environ`` key holding the verb sent before a method override, and the
@@ -51,6 +55,13 @@ VERB_ORDER = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
 ACCEPT_HEADER = {'POST': 'Accept-Post', 'PATCH': 'Accept-Patch'}
 
 _SKIP_HEADERS = frozenset({'content-type', 'content-length'})
+
+#: Most ``errors`` entries a problem lists; the detail counts the rest.
+MAX_ERRORS = 100
+
+#: Longest Content-Length value read as a number: more digits than this
+#: are over any size limit (and Python refuses to parse thousands).
+_MAX_LENGTH_DIGITS = 18
 
 View = Callable[[Any, Any], Response]
 
@@ -107,6 +118,10 @@ class Operation:
         self.media_options = media_options or {}
 
     def __call__(self, context: Any, request: Any) -> Response:
+        # NOTE: first, so that nothing after it (a security policy, the
+        # negotiation, the schema, the resource) meets a query string
+        # that request.GET cannot decode.
+        check_query(request)
         if self.permission is not None and not request.has_permission(
             self.permission, context
         ):
@@ -147,8 +162,14 @@ class Operation:
     def _parse(self, request: Any) -> tuple[bool, Any, bool]:
         environ = request.environ
         limit = self.max_body_size
-        length = request.content_length
+        length = declared_length(environ)
         if length is not None:
+            if length < 0:
+                # NOTE: WebOb reads "-1" as -1, and read(-1) is the rest
+                # of the stream, whatever its size.
+                raise HTTPBadRequest(
+                    detail='The Content-Length header is not a valid length.'
+                )
             if length > limit:
                 raise too_large(limit)
             if not length:
@@ -180,7 +201,7 @@ class Operation:
                 f'{mimetype.strip() or "A body without a Content-Type"} '
                 'is not accepted here.',
             )
-        charset = _charset(params)
+        charset = charset_param(params)
         if charset is not None and media.charsets:
             if charset not in media.charsets:
                 raise unsupported(
@@ -250,7 +271,43 @@ def _vary(current: Any) -> tuple[str, ...]:
     return (*current, 'Accept')
 
 
-def _charset(params: str) -> str | None:
+def declared_length(environ: dict[str, Any]) -> int | None:
+    """The request's Content-Length: ``None`` if absent, -1 if invalid.
+
+    Digits only (RFC 9110), where WebOb's ``int()`` takes ``-1`` or ``+5``;
+    more than :data:`_MAX_LENGTH_DIGITS` of them read as ``sys.maxsize``.
+    """
+    value = environ.get('CONTENT_LENGTH')
+    if value is None:
+        return None
+    value = value.strip(' \t')
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        return -1
+    if len(value) > _MAX_LENGTH_DIGITS:
+        return sys.maxsize
+    return int(value)
+
+
+def check_query(request: Any) -> None:
+    """Refuse, as a 400, a query string that is not UTF-8 once decoded.
+
+    WebOb's ``request.GET`` raises ``UnicodeDecodeError`` for ``%ff``.
+    PERF: only a query with ``%`` or a non-ASCII character can fail.
+    """
+    query = request.environ.get('QUERY_STRING')
+    if query and ('%' in query or not query.isascii()):
+        try:
+            _ = request.GET
+        except UnicodeError:
+            raise HTTPBadRequest(
+                detail='The query string is not valid UTF-8.'
+            ) from None
+
+
+def charset_param(params: str) -> str | None:
+    """The ``charset`` of Content-Type parameters, lowercased, if any."""
     for param in params.split(';'):
         key, _, value = param.partition('=')
         if key.strip().lower() == 'charset':
@@ -311,9 +368,15 @@ def unsupported(
 # -- problem details ----------------------------------------------------------
 
 
-def _error_media(request: Any, media_types: MediaTypes) -> MediaType:
-    """The format of an error raised before an operation negotiated."""
-    route = request.matched_route
+def _error_media(
+    request: Any, media_types: MediaTypes, route: Any = None
+) -> MediaType:
+    """The format of an error raised before an operation negotiated.
+
+    ``route`` is the matched route unless given.
+    """
+    if route is None:
+        route = request.matched_route
     info = None
     if route is not None:
         info = request.registry.getUtility(IRestkitRoutes).get(route.name)
@@ -326,6 +389,25 @@ def _error_media(request: Any, media_types: MediaTypes) -> MediaType:
     # A 406 is itself in the default format.
     chosen: MediaType = media if media is not None else negotiator.default
     return chosen
+
+
+#: Problem details in JSON when the registry has no usable ``json`` entry
+#: (an application may remove it): an error can always be rendered.
+FALLBACK_PROBLEM_MEDIA = MediaType(
+    'json',
+    'application/json',
+    renderer=JSONRenderer(),
+    problem_type='application/problem+json',
+)
+
+
+def _problem_media(media: MediaType, media_types: MediaTypes) -> MediaType:
+    for candidate in (media, media_types.by_name.get('json')):
+        if candidate is None or candidate.renderer is None:
+            continue
+        if candidate.problem_type:
+            return candidate
+    return FALLBACK_PROBLEM_MEDIA
 
 
 def problem_response(
@@ -342,14 +424,15 @@ def problem_response(
     media = request.__dict__.get('restkit_media')
     if media is None:
         media = _error_media(request, media_types)
-    if media.problem_type is None or media.renderer is None:
-        media = media_types.by_name['json']
-    renderer = media.renderer
+    media = _problem_media(media, media_types)
+    renderer: Any = media.renderer
     dumps = getattr(renderer, 'dumps_problem', None) or renderer.dumps
     response = Response(
         body=dumps(body, request),
         status=body['status'],
-        content_type=with_charset(media.problem_type),
+        content_type=with_charset(
+            media.problem_type or 'application/problem+json'
+        ),
         charset=None,
     )
     for name, value in headers:
@@ -381,8 +464,30 @@ def http_error_view(exc: HTTPError, request: Any) -> Response:
     )
     errors = getattr(exc, 'errors', None)
     if errors is not None:
+        if len(errors) > MAX_ERRORS:
+            # NOTE: one error per unknown key of a large body would make
+            # the answer several times larger than the request.
+            body['detail'] = (
+                f'{body.get("detail", "")} {len(errors)} errors; only the '
+                f'first {MAX_ERRORS} are listed.'
+            ).lstrip()
+            errors = errors[:MAX_ERRORS]
         body['errors'] = errors
     return problem_response(request, body, exc.headerlist)
+
+
+def url_decode_error_view(exc: Exception, request: Any) -> Response:
+    """400 for a path that is not UTF-8 once percent-decoded.
+
+    Pyramid raises ``URLDecodeError`` before routing; the ``restkit_route``
+    predicate applies this view only where the raw path matches one of the
+    kit's routes, whose chain then chooses the problem's format.
+    """
+    media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
+    route = raw_path_route(request)
+    request.restkit_media = _error_media(request, media_types, route)
+    body = problem(400, 'Bad Request', 'The path is not valid UTF-8.')
+    return problem_response(request, body)
 
 
 def method_not_allowed_view(exc: Exception, request: Any) -> Response:

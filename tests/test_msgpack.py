@@ -333,7 +333,6 @@ def test_renderer_keeps_floats_and_integers_apart(
         ({'a': [float('inf')]}, ValueError),
         (b'bytes', TypeError),
         (object(), TypeError),
-        (2**64, OverflowError),
         ('\ud800', ValueError),
     ],
 )

@@ -190,11 +190,16 @@ def _urlencoded(
     return form
 
 
-def _parts(body: bytes, delimiter: bytes) -> Iterator[bytes]:
-    """Yield the parts (headers and content) of a multipart body."""
+def _spans(body: bytes, delimiter: bytes) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(start, begin, end)`` for each part of a multipart body.
+
+    ``body[begin:end]`` is the part (headers and content); ``start`` is
+    where its delimiter begins (the CRLF before it, if any), so that
+    ``body[start:end]`` is everything the part adds to the body.
+    """
     separator = b'\r\n' + delimiter
     if body.startswith(delimiter):
-        pos = len(delimiter)
+        start, pos = 0, len(delimiter)
     else:
         # A preamble before the first delimiter is allowed and ignored.
         start = body.find(separator)
@@ -214,7 +219,8 @@ def _parts(body: bytes, delimiter: bytes) -> Iterator[bytes]:
             raise ParseError(
                 'The multipart body is truncated (no closing boundary).'
             )
-        yield body[end + 2 : following]
+        yield start, end + 2, following
+        start = following
         pos = following + len(separator)
     # The close delimiter: an epilogue after it is ignored.
 
@@ -308,20 +314,34 @@ def _field(part: bytes) -> tuple[str, FormValue]:
     return name, upload
 
 
-def _multipart(
-    body: bytes, options: ParseOptions, params: dict[str, str]
-) -> MultiDict[str, FormValue]:
-    check_charset(options)
+def _boundary(params: dict[str, str]) -> bytes:
     boundary = params.get('boundary')
     if not boundary:
         raise ParseError('The multipart Content-Type has no boundary.')
     if len(boundary) > MAX_BOUNDARY or not _BOUNDARY.fullmatch(boundary):
         raise ParseError('The multipart boundary is malformed.')
+    return boundary.encode('ascii')
+
+
+def multipart_boundary(content_type: str) -> bytes:
+    """The boundary of a ``multipart/form-data`` Content-Type header.
+
+    Raises :class:`~pyramid_restkit.errors.ParseError` when it is missing
+    or malformed (the rules of :func:`parse_form`).
+    """
+    return _boundary(_header_params(content_type)[1])
+
+
+def _multipart(
+    body: bytes, options: ParseOptions, params: dict[str, str]
+) -> MultiDict[str, FormValue]:
+    check_charset(options)
+    delimiter = b'--' + _boundary(params)
     form: MultiDict[str, FormValue] = MultiDict()
-    for count, part in enumerate(_parts(body, b'--' + boundary.encode()), 1):
+    for count, (_, begin, end) in enumerate(_spans(body, delimiter), 1):
         if count > options.max_fields:
             raise _too_many(options.max_fields)
-        name, value = _field(part)
+        name, value = _field(body[begin:end])
         form.add(name, value)
     return form
 
@@ -341,3 +361,33 @@ def parse_form(
         return _urlencoded(body, options)
     _, params = _header_params(options.content_type)
     return _multipart(body, options, params)
+
+
+def remove_field(body: bytes, content_type: str, name: str) -> bytes:
+    """Return a form ``body`` without its fields called ``name``.
+
+    ``body`` must be one :func:`parse_form` accepted with this
+    ``content_type``.  The rest of the body is kept byte for byte: the
+    other pairs of an urlencoded body, the other parts (and the preamble
+    and epilogue) of a multipart one.  The method override tween uses it
+    to take ``_method`` out of the body, so that neither ``request.POST``
+    nor the kit's parser sees it.
+    """
+    main = content_type.partition(';')[0].strip().lower()
+    if main != 'multipart/form-data':
+        pairs = body.decode('utf-8').split('&')
+        kept = [
+            pair
+            for pair in pairs
+            if urllib.parse.unquote_plus(pair.partition('=')[0]) != name
+        ]
+        return '&'.join(kept).encode('utf-8')
+    delimiter = b'--' + multipart_boundary(content_type)
+    pieces = []
+    pos = 0
+    for start, begin, end in _spans(body, delimiter):
+        if _field(body[begin:end])[0] == name:
+            pieces.append(body[pos:start])
+            pos = end
+    pieces.append(body[pos:])
+    return b''.join(pieces)

@@ -16,7 +16,9 @@ in either format:
   :class:`~pyramid_restkit.formats.json.JSONRenderer` (dates become ISO
   8601 strings, ``Decimal`` and ``UUID`` strings) and refuses NaN and
   infinities with ``ValueError``, although MessagePack could carry them;
-  integers beyond 64 bits raise ``OverflowError`` (MessagePack's limit);
+  integers beyond MessagePack's 64 bits (below ``-2**63`` or above
+  ``2**64 - 1``), which JSON carries, are written as decimal strings
+  rather than failing;
 - the parser accepts maps with string keys (no duplicates), arrays,
   strings, integers, finite floats, booleans and nil; binary data,
   extension types (timestamps included), NaN and infinities, nesting
@@ -157,5 +159,25 @@ class MsgpackRenderer:
     def dumps(self, value: Any, request: Any, **options: Any) -> bytes:
         """Return ``value`` as MessagePack bytes (``options`` are ignored)."""
         data = json_data(self.json, value, request)
-        packed: bytes = self._msgpack.packb(data, use_bin_type=True)
+        try:
+            packed: bytes = self._msgpack.packb(data, use_bin_type=True)
+        except OverflowError:
+            # PERF: rare, so the data is walked only when packing failed.
+            packed = self._msgpack.packb(_big_ints(data), use_bin_type=True)
         return packed
+
+
+#: The integers MessagePack can carry.
+_INT_MIN = -(2**63)
+_INT_MAX = 2**64 - 1
+
+
+def _big_ints(data: Any) -> Any:
+    """``data`` (JSON data) with integers beyond 64 bits as strings."""
+    if isinstance(data, dict):
+        return {key: _big_ints(item) for key, item in data.items()}
+    if isinstance(data, list):
+        return [_big_ints(item) for item in data]
+    if type(data) is int and not _INT_MIN <= data <= _INT_MAX:
+        return str(data)
+    return data
