@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pyramid.exceptions import ConfigurationError, URLDecodeError
@@ -119,9 +120,20 @@ class FormatSuffixPredicate:
         return True
 
 
+#: A pattern's last placeholder when it has a regex (``{id:[0-9]+}``).
+_REGEX_PLACEHOLDER_AT_END = re.compile(r'\{[^{}:]+:(?:[^{}]|\{[^{}]*\})*\}$')
+
+
 def with_suffix(pattern: str) -> str:
-    """``pattern`` with the suffix placeholder if it ends in literal text."""
-    if pattern.endswith('}') or '*' in pattern.rsplit('/', 1)[-1]:
+    """``pattern`` with the suffix placeholder where a value cannot take it.
+
+    After literal text (``/posts``), and after a placeholder with its own
+    regex (``/r/{id:[0-9]+}``, whose regex would refuse ``7.yaml``); a plain
+    placeholder takes the suffix itself and the predicate peels it off.
+    """
+    if '*' in pattern.rsplit('/', 1)[-1]:
+        return pattern
+    if pattern.endswith('}') and not _REGEX_PLACEHOLDER_AT_END.search(pattern):
         return pattern
     return pattern + SUFFIX_PATTERN
 

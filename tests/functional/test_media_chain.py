@@ -185,6 +185,29 @@ def test_suffix_of_a_type_the_resource_does_not_serve_is_406(config, make_app):
     app.get('/things/7?format=upper', status=406)
 
 
+def test_suffix_after_a_regex_placeholder(config, make_app):
+    # {id:\d+} refuses '7.json' itself: the kit's suffix placeholder
+    # follows it, so the suffix still selects the format.
+    class Item:
+        def __init__(self, request):
+            self.request = request
+
+        def get(self):
+            return dict(self.request.matchdict)
+
+    config.add_resource(Item, path=r'/digits/{id:\d+}', name='digits')
+    config.add_resource(Item, path='/any/{id:.+}', name='any')
+    app = make_app()
+    res = app.get('/digits/7.yaml')
+    assert res.content_type == 'application/yaml'
+    assert 'Vary' not in res.headers
+    assert app.get('/digits/7').json == {'id': '7'}
+    app.get('/digits/7.nope', status=404)  # neither digits nor a suffix
+    app.get('/digits/x.json', status=404)
+    # A regex that takes dots keeps the suffix in the value.
+    assert app.get('/any/7.json').json == {'id': '7.json'}
+
+
 @pytest.mark.parametrize('settings', [{'restkit.media_types': 'json'}])
 def test_suffix_of_a_disabled_type_is_part_of_the_value(config, make_app):
     register(config)
