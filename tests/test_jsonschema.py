@@ -31,6 +31,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from pyramid_restkit.ecma import (
+    _complement,
+    _Translator,
+    _Untranslatable,
+    ecma_pattern,
+)
 from pyramid_restkit.errors import (
     ResourceConfigurationError,
     ResponseValidationError,
@@ -45,10 +51,6 @@ from pyramid_restkit.jsonschema import (
     Child,
     Context,
     JSONSchemaConverter,
-    _complement,
-    _Translator,
-    _Untranslatable,
-    ecma_pattern,
 )
 from pyramid_restkit.schemas import RequestSchema, Validator, compile_output
 
