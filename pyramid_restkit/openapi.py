@@ -10,11 +10,16 @@ declared twice, so the document cannot drift from the behaviour:
 * ``requestBody.content`` lists each content type the operation's parsers
   take, ``responses`` each status it can answer and, per status, each
   media type it can render (problem details in each family for errors);
-* every error the kit itself raises is there: ``400`` (malformed body,
-  validation, refused method override), ``403`` (a permission), ``405``
-  (a ``POST`` overridden to a verb the route lacks), ``406``, ``413``,
-  ``415``, and ``422`` when ``restkit.validation_status`` says so; other
-  statuses come from the operation's ``responses`` option;
+* every error the kit itself raises is there: ``400`` (on every
+  operation, for a query string or path that is not UTF-8; then a
+  malformed body, validation, a refused method override), ``403`` (a
+  permission), ``405`` (a ``POST`` overridden to a verb the route
+  lacks), ``406``, ``413``, ``415``, and ``422`` when
+  ``restkit.validation_status`` says so; other statuses come from the
+  operation's ``responses`` option;
+* path parameters carry the route's regex (as ECMA-262 where that is
+  exact) and, on the value a URL suffix is peeled off, refuse the
+  enabled suffixes: ``/posts/7.json`` is post ``7`` in JSON;
 * a ``204`` is listed when the method's return annotation admits
   ``None`` (``-> None``: only ``204``), and for a ``DELETE`` whose
   method has no return annotation.
@@ -28,6 +33,8 @@ elements with ``type="list"`` (see :func:`xml_schema`).
 
 from __future__ import annotations
 
+import ast
+import copy
 import inspect
 import re
 import typing
@@ -37,14 +44,17 @@ from typing import Any
 import colander
 
 from .decorators import OPERATION_ATTR
+from .ecma import ecma_pattern
+from .formats.xml import PROBLEM_NAMESPACE
 from .interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from .jsonschema import JSONSchemaConverter
 from .media import MediaType, MediaTypes
 from .negotiation import FORMAT_PARAM
 from .openapi_views import OpenAPIInfo
+from .predicates import SUFFIX_PLACEHOLDER, with_suffix
 from .schemas import RequestSchema
 from .settings import Settings
-from .views import Operation, RouteInfo
+from .views import Operation, RouteInfo, _problem_media
 
 OPENAPI_VERSION = '3.1.0'
 REF = '#/components/schemas/'
@@ -82,6 +92,25 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     'required': ['type', 'title', 'status'],
 }
 
+#: Problem details in XML (RFC 9457 appendix B), as the XML renderer's
+#: ``dumps_problem`` writes them: a ``problem`` element in its namespace,
+#: the members of an array as ``<i>`` elements.
+PROBLEM_XML_SCHEMA: dict[str, Any] = {
+    **PROBLEM_SCHEMA,
+    'xml': {'name': 'problem', 'namespace': PROBLEM_NAMESPACE},
+    'properties': {
+        **PROBLEM_SCHEMA['properties'],
+        'errors': {
+            **PROBLEM_SCHEMA['properties']['errors'],
+            'xml': {'wrapped': True},
+            'items': {
+                **PROBLEM_SCHEMA['properties']['errors']['items'],
+                'xml': {'name': 'i'},
+            },
+        },
+    },
+}
+
 ERROR_DESCRIPTIONS = {
     400: 'The request is malformed or not valid.',
     401: 'Authentication is required.',
@@ -94,48 +123,99 @@ ERROR_DESCRIPTIONS = {
     422: 'The request is not valid.',
 }
 
-_PLACEHOLDER = re.compile(r'\{([^}:]+)(?::((?:[^{}]|\{[^{}]*\})*))?\}')
+#: A placeholder as Pyramid reads it (``pyramid.urldispatch.route_re``):
+#: a name starting with a letter or ``_``, then an optional ``:regex``
+#: that may hold one level of braces (``{id:\d{4}}``).
+_PLACEHOLDER = re.compile(
+    r'\{([_a-zA-Z][^{}:]*)(?::((?:[^{}]|\{[^{}]*\})*))?\}'
+)
+#: Pyramid's old-style ``:name`` placeholders, read when no ``{`` is used.
+_OLD_PLACEHOLDER = re.compile(r':([_a-zA-Z]\w*)')
+_STAR_AT_END = re.compile(r'\*(\w*)$')
+#: A plain placeholder: one non-empty segment.
+_SEGMENT = '[^/]+'
 
 
-# -- paths --------------------------------------------------------------------
+class _Template(typing.NamedTuple):
+    """What a route pattern says about its OpenAPI path."""
+
+    path: str
+    #: Placeholder name -> its Python regex.
+    regexes: dict[str, str]
+    #: The placeholder whose value a URL suffix is peeled off, if any.
+    suffixed: str | None
+
+
+def _template(pattern: str, restkit: bool = False) -> _Template:
+    """The template of ``pattern``; ``restkit``: of a resource's route.
+
+    A resource's route is ``with_suffix(pattern)``: its suffix placeholder
+    is not a parameter (and makes Pyramid read ``:name`` as text).
+    """
+    if restkit:
+        pattern = with_suffix(pattern)
+    if not _PLACEHOLDER.search(pattern) and _OLD_PLACEHOLDER.search(pattern):
+        # NOTE: as Pyramid does: '/posts/:id' is '/posts/{id}'.
+        pattern = _OLD_PLACEHOLDER.sub(r'{\1}', pattern)
+    regexes: dict[str, str] = {}
+    remainder = None
+    star = _STAR_AT_END.search(pattern)
+    if star is not None:
+        pattern, remainder = pattern[: star.start()], star[1]
+
+    def replace(match: re.Match[str]) -> str:
+        regexes[match[1]] = _SEGMENT if match[2] is None else match[2]
+        return '{' + match[1] + '}'
+
+    path = _PLACEHOLDER.sub(replace, pattern)
+    # The format_suffix predicate peels a suffix off the last value when
+    # the pattern ends with a brace (predicates.with_suffix).
+    suffixed = next(reversed(regexes), None) if path.endswith('}') else None
+    if remainder:
+        path += '{' + remainder + '}'
+        regexes[remainder] = '.*'
+        suffixed = None
+    if suffixed == SUFFIX_PLACEHOLDER:
+        del regexes[suffixed]
+        path = path[: -len(SUFFIX_PLACEHOLDER) - 2]
+        suffixed = None
+    if not path.startswith('/'):
+        path = '/' + path
+    return _Template(path, regexes, suffixed)
 
 
 def openapi_path(pattern: str) -> tuple[str, dict[str, str]]:
     """Return the OpenAPI template of a Pyramid route ``pattern``.
 
-    Placeholders keep their names; a ``{name:regex}`` placeholder's regex
-    is returned (name -> regex) for its parameter's schema, and a
-    ``*remainder`` becomes ``{remainder}``.
+    Placeholders keep their names and the regex each matches (name ->
+    regex, ``[^/]+`` for a plain one) is returned for its parameter's
+    schema; a ``*remainder`` becomes ``{remainder}`` (``.*``) and an
+    old-style ``:name`` is ``{name}``, as Pyramid reads them.
     """
-    regexes: dict[str, str] = {}
-
-    def replace(match: re.Match[str]) -> str:
-        name = match[1].strip()
-        if match[2] is not None:
-            regexes[name] = match[2]
-        return '{' + name + '}'
-
-    path = _PLACEHOLDER.sub(replace, pattern)
-    if '*' in path:
-        head, _, star = path.rpartition('*')
-        if star.isidentifier():
-            path = head + '{' + star + '}'
-            regexes[star] = '.*'
-    if not path.startswith('/'):
-        path = '/' + path
-    return path, regexes
+    template = _template(pattern)
+    return template.path, template.regexes
 
 
-def _path_parameter(name: str, regex: str | None) -> dict[str, Any]:
-    # NOTE: a plain placeholder matches one non-empty segment; clients
-    # normalize away the dot segments, which then match another route.
-    pattern = f'^(?:{regex})$' if regex else r'^(?!\.\.?$)[^/]+$'
-    return {
-        'name': name,
-        'in': 'path',
-        'required': True,
-        'schema': {'type': 'string', 'pattern': pattern},
-    }
+def _path_pattern(regex: str, suffixes: Iterable[str]) -> str:
+    """The JSON Schema ``pattern`` of a path value matched by ``regex``.
+
+    Pyramid matches the whole (decoded) value with Python's ``re``: the
+    pattern is translated to ECMA-262 where that is exact.  A value
+    ending in one of ``suffixes`` would have it peeled off (it selects
+    the media type), so such values are not the parameter's.
+    """
+    translated = ecma_pattern(re.compile(f'(?:{regex})\\Z'))
+    pattern = translated or f'^(?:{regex})$'
+    if regex == _SEGMENT:
+        # NOTE: clients normalize away the dot segments, which then match
+        # another route.
+        pattern = r'^(?!\.\.?$)' + pattern[1:]
+    ends = '|'.join(re.escape(s) for s in sorted(suffixes))
+    if ends:
+        # NOTE: '.json' itself keeps its dot (the predicate needs a name
+        # before the suffix).
+        pattern = rf'^(?![\s\S]+(?:{ends})$)' + pattern[1:]
+    return pattern
 
 
 # -- variants of a schema per media type --------------------------------------
@@ -197,30 +277,36 @@ class Variants:
         for key in ('items', 'not'):
             if isinstance(out.get(key), dict):
                 out[key] = self._rewrite(out[key], kind)
-        for key in ('prefixItems', 'allOf', 'anyOf', 'oneOf'):
+        if 'prefixItems' in out:
+            # Positions stay (text cannot say null: its item can be none).
+            out['prefixItems'] = [
+                _NEVER if item == _NULL else self._rewrite(item, kind)
+                for item in out['prefixItems']
+            ]
+        for key in ('allOf', 'anyOf', 'oneOf'):
             if key in out:
                 branches = [self._rewrite(b, kind) for b in out[key]]
-                branches = [b for b in branches if b != _NULL]
-                if len(branches) == 1 and key != 'prefixItems':
+                branches = [b for b in branches if b != _NULL] or [_NEVER]
+                if len(branches) == 1:
                     # NOTE: one branch is the value itself; tools that
                     # write XML from a schema do not look into anyOf.
                     del out[key]
                     out = {**branches[0], **out}
-                elif branches:
-                    out[key] = branches
                 else:
-                    del out[key]
+                    out[key] = branches
         if kind == 'Form':
             return _form_value(out)
-        if kind == 'XML':
-            # NOTE: a default is data (a list, say), which the XML form
-            # of its schema (an element with type="list") would refuse.
-            out.pop('default', None)
-            return _xml_value(out)
-        return out
+        # NOTE: a default is data (a list, say), which the XML form of its
+        # schema (an element with type="list") would refuse.
+        out.pop('default', None)
+        return _xml_value(out)
 
 
 _NULL = {'type': 'null'}
+#: What text cannot carry at all (a value that can only be null).
+_NEVER: dict[str, Any] = {'not': {}}
+#: Statuses whose responses have no body.
+NO_CONTENT = frozenset({204, 205})
 _SITE_KEYWORDS = ('title', 'description')
 
 
@@ -273,18 +359,24 @@ def _xml_value(schema: dict[str, Any]) -> dict[str, Any]:
     element = items.get('items', {})
     if 'prefixItems' in items:
         element = {}
+    least = items.get('minItems', 0)
     # One <item> is a list of one, as one form field is.
-    item = {'anyOf': [items, element]} if element else items
+    one = element and least <= 1
     wrapper.update(
         type='object',
         properties={
             'type': {'const': 'list', 'xml': {'attribute': True}},
-            'item': item,
+            'item': {'anyOf': [items, element]} if one else items,
         },
         additionalProperties=element,
-        # An empty element is an empty list too (the schema says so).
-        anyOf=[{'required': ['type']}, {'maxProperties': 0}],
     )
+    if least:
+        # A list that cannot be empty has its items (as <item> elements,
+        # the names the renderer writes).
+        wrapper['required'] = ['type', 'item']
+    else:
+        # An empty element is an empty list too (the schema says so).
+        wrapper['anyOf'] = [{'required': ['type']}, {'maxProperties': 0}]
     return wrapper
 
 
@@ -307,13 +399,51 @@ def _returns_none(method: Any, verb: str) -> str:
         return 'never'
     annotation = getattr(method, '__annotations__', {}).get('return')
     if isinstance(annotation, str):
-        text = annotation.replace(' ', '')
-        if text == 'None':
-            return 'always'
-        if '|None' in text or 'None|' in text or text.startswith('Optional['):
-            return 'maybe'
-        return 'never'
+        return _none_in_text(annotation)
     return 'maybe' if verb == 'DELETE' else 'never'
+
+
+def _none_in_text(annotation: str) -> str:
+    """:func:`_returns_none` of an annotation that does not resolve.
+
+    ``None``, ``X | None``, ``Optional[X]`` and ``Union[X, None]`` (with
+    or without ``typing.``) are read; anything else never returns None.
+    """
+    try:
+        tree = ast.parse(annotation.strip(), mode='eval').body
+    except SyntaxError:
+        return 'never'
+
+    def is_none(node: ast.expr) -> bool:
+        return isinstance(node, ast.Constant) and node.value is None
+
+    def name(node: ast.expr) -> str:
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        return node.id if isinstance(node, ast.Name) else ''
+
+    if is_none(tree):
+        return 'always'
+    members: list[ast.expr] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            stack += [node.left, node.right]
+        else:
+            members.append(node)
+    for node in members:
+        if is_none(node):
+            return 'maybe'
+        if isinstance(node, ast.Subscript):
+            kind = name(node.value)
+            args = node.slice
+            items = args.elts if isinstance(args, ast.Tuple) else [args]
+            if kind == 'Optional' or (
+                kind == 'Union' and any(is_none(item) for item in items)
+            ):
+                return 'maybe'
+    return 'never'
 
 
 def _docstring(method: Any) -> tuple[str, str]:
@@ -352,7 +482,9 @@ class _Builder:
         self.settings: Settings = registry.getUtility(IRestkitSettings)
         self.media_types: MediaTypes = registry.getUtility(IMediaTypes)
         self.routes = registry.getUtility(IRestkitRoutes)
-        self.components: dict[str, Any] = {'Problem': PROBLEM_SCHEMA}
+        self.components: dict[str, Any] = {
+            'Problem': copy.deepcopy(PROBLEM_SCHEMA)
+        }
         self.converter = JSONSchemaConverter(
             unknown=self.settings.unknown_fields
         )
@@ -409,10 +541,24 @@ class _Builder:
     def resource(self, intr: Any) -> None:
         cls = intr['class']
         name = intr['name']
+        own = {
+            attr: getattr(getattr(cls, attr), OPERATION_ATTR, {})
+            for attr in intr['operations']
+        }
+        # The resource's tags are described by its own description (not
+        # one an operation overrides), else the class docstring.
+        about = next(
+            (
+                opts['description']
+                for attr, opts in intr['operations'].items()
+                if 'description' in opts and 'description' not in own[attr]
+            ),
+            cls.__doc__,
+        )
         for route_name, route_data in intr['routes'].items():
             route: RouteInfo = self.routes[route_name]
-            path, regexes = openapi_path(route_data['pattern'])
-            item = self.paths.setdefault(path, {})
+            template = _template(route_data['pattern'], restkit=True)
+            item = self.paths.setdefault(template.path, {})
             for attr, opts in intr['operations'].items():
                 operation = route.operations.get(opts['verb'])
                 # NOTE: both routes have a GET; the runtime tells whose.
@@ -420,11 +566,10 @@ class _Builder:
                     operation.attr != attr
                 ):
                     continue
-                tags = list(opts.get('tags') or (name,))
-                for tag in tags:
-                    self.tag(tag, opts.get('description') or cls.__doc__)
+                for tag in opts.get('tags') or (name,):
+                    self.tag(tag, None if 'tags' in own[attr] else about)
                 item[opts['verb'].lower()] = self.operation(
-                    cls, name, attr, opts, operation, route, path, regexes
+                    cls, name, attr, opts, operation, route, template
                 )
         self.links(intr)
 
@@ -442,55 +587,41 @@ class _Builder:
         item_route = routes.get(f'{name}.item')
         if collection is None or item_route is None:
             return
-        created = self.paths[openapi_path(collection['pattern'])[0]].get(
-            'post'
-        )
+        collection_path = _template(collection['pattern'], restkit=True)
+        created = self.paths[collection_path.path].get('post')
         if created is None:
             return
-        item_path = openapi_path(item_route['pattern'])[0]
-        given = set(
-            re.findall(r'\{([^}]+)\}', openapi_path(collection['pattern'])[0])
-        )
-        names = re.findall(r'\{([^}]+)\}', item_path)
+        item = _template(item_route['pattern'], restkit=True)
+        given = set(collection_path.regexes)
         for status, response in created['responses'].items():
             if not status.startswith('2'):
                 continue
             schema = response.get('content', {}).get('application/json', {})
             fields = _resolve(schema.get('schema', {}), self.components)
-            properties = (
-                fields.get('properties', {})
-                if isinstance(fields, dict)
-                else {}
-            )
+            # NOTE: only a field the answer always has can fill the path.
+            present = set(fields.get('required', ()))
             parameters = {}
-            for placeholder in names:
+            for placeholder in item.regexes:
                 if placeholder in given:
                     parameters[placeholder] = f'$request.path.{placeholder}'
-                elif placeholder in properties:
+                elif placeholder in present:
                     parameters[placeholder] = f'$response.body#/{placeholder}'
                 else:
                     break
             else:
-                links = {
+                response['links'] = {
                     operation['operationId']: {
                         'operationId': operation['operationId'],
                         'parameters': parameters,
                     }
-                    for verb, operation in self.paths[item_path].items()
-                    if isinstance(operation, dict)
-                    and 'operationId' in operation
+                    for operation in self.paths[item.path].values()
                 }
-                if links:
-                    response['links'] = links
 
     def tag(self, tag: str, description: str | None) -> None:
-        if tag in self.tags:
-            return
-        entry = {'name': tag}
+        entry = self.tags.setdefault(tag, {'name': tag})
         text = inspect.cleandoc(description or '').partition('\n\n')[0]
-        if text:
+        if text and 'description' not in entry:
             entry['description'] = text
-        self.tags[tag] = entry
 
     def operation(
         self,
@@ -500,8 +631,7 @@ class _Builder:
         opts: Mapping[str, Any],
         operation: Operation,
         route: RouteInfo,
-        path: str,
-        regexes: Mapping[str, str],
+        template: _Template,
     ) -> dict[str, Any]:
         verb = opts['verb']
         method = getattr(cls, attr)
@@ -522,7 +652,7 @@ class _Builder:
             result['deprecated'] = True
         schema = opts.get('schema')
         parts = _parts(schema)
-        parameters = self.parameters(parts, path, regexes, operation)
+        parameters = self.parameters(parts, template, operation)
         if parameters:
             result['parameters'] = parameters
         body = parts.get('body')
@@ -543,24 +673,37 @@ class _Builder:
     def parameters(
         self,
         parts: Mapping[str, Any],
-        path: str,
-        regexes: Mapping[str, str],
+        template: _Template,
         operation: Operation,
     ) -> list[dict[str, Any]]:
         params: list[dict[str, Any]] = []
         path_node = parts.get('path')
         typed = {c.name: c for c in path_node.children} if path_node else {}
-        for name in re.findall(r'\{([^}]+)\}', path):
-            param = _path_parameter(name, regexes.get(name))
+        suffixes = tuple(self.media_types.suffixes)
+        for name, regex in template.regexes.items():
+            schema: dict[str, Any] = {
+                'type': 'string',
+                'pattern': _path_pattern(
+                    regex, suffixes if name == template.suffixed else ()
+                ),
+            }
             child = typed.get(name)
             if child is not None:
-                param['schema'] = {
-                    'allOf': [
-                        param['schema'],
-                        self.variants.form(self._strict(child)),
-                    ]
+                value = self.variants.form(self._strict(child))
+                if _resolve(value, self.components).get('type') != 'string':
+                    # NOTE: the value is text, read as the child's type
+                    # (an integer, say): the pattern applies to that
+                    # text, which JSON Schema cannot say of a number.
+                    del schema['type']
+                schema = {'allOf': [schema, value]}
+            params.append(
+                {
+                    'name': name,
+                    'in': 'path',
+                    'required': True,
+                    'schema': schema,
                 }
-            params.append(param)
+            )
         for location, where in (
             ('querystring', 'query'),
             ('headers', 'header'),
@@ -622,17 +765,27 @@ class _Builder:
                 }
             elif media.name == 'xml':
                 content[content_type] = {'schema': self.variants.xml(schema)}
-            elif media.name in TEXT_FORMATS:
+            elif media.name == 'text':
+                # NOTE: the text parser gives the body as one string, which
+                # only a String schema takes (coerced, as text is).  Other
+                # text formats (CSV: rows of cells) have no JSON Schema.
                 if isinstance(body.typ, colander.String):
-                    content[content_type] = {'schema': {'type': 'string'}}
-            else:
+                    content[content_type] = {
+                        'schema': self.variants.form(schema)
+                    }
+            elif media.name not in TEXT_FORMATS:
                 content[content_type] = {'schema': schema}
         if not content:
             return None
-        required = not partial and not (
-            isinstance(body.typ, colander.Mapping)
-            and not any(child.required for child in body.children)
-        )
+        # An absent body is an empty mapping where the schema is one (so
+        # only its required fields make it required, and none are in a
+        # PATCH), and a missing value otherwise.
+        if isinstance(body.typ, colander.Mapping):
+            required = not partial and any(
+                child.required for child in body.children
+            )
+        else:
+            required = body.required
         return {'required': required, 'content': content}
 
     def _flat_form(self, body: Any, schema: Any, partial: bool) -> Any:
@@ -640,11 +793,12 @@ class _Builder:
             return schema
         resolved = _resolve(schema, self.components)
         required = set(resolved.get('required', ()))
+        properties = resolved.get('properties', {})
         arrays = [
             child.name
             for child in body.children
             if child.name in required
-            and resolved['properties'].get(child.name, {}).get('type')
+            and _resolve(properties[child.name], self.components).get('type')
             == 'array'
         ]
         if not arrays:
@@ -688,18 +842,18 @@ class _Builder:
         for status, description in sorted(declared.items()):
             if str(status) in responses:
                 continue
-            if status < 300:
+            if status < 300 and status not in NO_CONTENT:
                 responses[str(status)] = {
                     'description': description,
                     **({'content': content} if content else {}),
                 }
             elif status < 400:
                 responses[str(status)] = {'description': description}
-        errors: dict[int, str] = {}
+        # NOTE: every operation refuses a query string (and every route a
+        # path) that is not UTF-8 once decoded with a 400.
+        errors: dict[int, str] = {400: ERROR_DESCRIPTIONS[400]}
         settings = self.settings
         override = settings.method_override and verb == 'POST'
-        if validates or parses or override:
-            errors[400] = ERROR_DESCRIPTIONS[400]
         if validates and settings.validation_status == 422:
             errors[422] = ERROR_DESCRIPTIONS[422]
         if operation.permission is not None:
@@ -752,21 +906,31 @@ class _Builder:
         self, offers: Iterable[MediaType], route: RouteInfo
     ) -> dict[str, Any]:
         every = list(offers)
+        # Errors raised before the operation negotiated (a permission, a
+        # query string) are in the route's format, as views._error_media
+        # chooses it; then each goes to its family as views._problem_media
+        # does.
         if route.negotiator is not None:
             every.extend(route.negotiator.offers)
-        json = self.media_types.by_name.get('json')
+        else:
+            every.append(self.media_types.by_name[self.media_types.default])
         content: dict[str, Any] = {}
         for media in every:
-            if media.problem_type is None or media.renderer is None:
-                if json is None or json.problem_type is None:
-                    continue
-                media = json
+            media = _problem_media(media, self.media_types)
             problem_type = media.problem_type
             assert problem_type is not None
             if problem_type in content:
                 continue
             if media.name in TEXT_FORMATS:
                 content[problem_type] = {'schema': {'type': 'string'}}
+            elif media.name == 'xml':
+                if 'Problem-XML' not in self.components:
+                    self.components['Problem-XML'] = copy.deepcopy(
+                        PROBLEM_XML_SCHEMA
+                    )
+                content[problem_type] = {
+                    'schema': {'$ref': REF + 'Problem-XML'}
+                }
             else:
                 content[problem_type] = {'schema': {'$ref': REF + 'Problem'}}
         return content

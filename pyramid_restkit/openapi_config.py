@@ -37,9 +37,17 @@ OPENAPI_ROUTES = {
     'docs': 'restkit.docs',
     'assets': 'restkit.docs.assets',
 }
-SECURITY_SCHEME_TYPES = frozenset(
-    {'apiKey', 'http', 'mutualTLS', 'oauth2', 'openIdConnect'}
-)
+#: The types of OpenAPI security schemes, and the fields each requires.
+SECURITY_SCHEME_FIELDS: dict[str, tuple[str, ...]] = {
+    'apiKey': ('name', 'in'),
+    'http': ('scheme',),
+    'mutualTLS': (),
+    'oauth2': ('flows',),
+    'openIdConnect': ('openIdConnectUrl',),
+}
+SECURITY_SCHEME_TYPES = frozenset(SECURITY_SCHEME_FIELDS)
+#: What OpenAPI allows as the key of a component.
+_COMPONENT_NAME = re.compile(r'[A-Za-z0-9._-]+')
 
 
 def setup_openapi(config: Any) -> None:
@@ -113,9 +121,8 @@ def setup_openapi(config: Any) -> None:
         mapper = registry.getUtility(IRoutesMapper)
         for name in added:
             route = mapper.get_route(name)
-            if route is not None and route in mapper.routelist:
-                mapper.routelist.remove(route)
-                mapper.routelist.append(route)
+            mapper.routelist.remove(route)
+            mapper.routelist.append(route)
 
     # NOTE: after PHASE3 (the default order), where every route connects.
     config.action(
@@ -137,10 +144,10 @@ def add_openapi_security_scheme(
 
     .. versionadded:: 0.1
     """
-    if not isinstance(name, str) or not re.fullmatch(r'[\w.-]+', name):
+    if not isinstance(name, str) or not _COMPONENT_NAME.fullmatch(name):
         raise ResourceConfigurationError(
-            f'a security scheme name is letters, digits, ".", "-" and "_": '
-            f'{name!r}'
+            'a security scheme name is ASCII letters, digits, ".", "-" and '
+            f'"_": {name!r}'
         )
     if not isinstance(scheme, Mapping) or (
         scheme.get('type') not in SECURITY_SCHEME_TYPES
@@ -148,6 +155,16 @@ def add_openapi_security_scheme(
         raise ResourceConfigurationError(
             f'security scheme {name!r} must be a mapping whose type is one '
             f'of {", ".join(sorted(SECURITY_SCHEME_TYPES))}: {scheme!r}'
+        )
+    missing = [
+        key
+        for key in SECURITY_SCHEME_FIELDS[scheme['type']]
+        if key not in scheme
+    ]
+    if missing:
+        raise ResourceConfigurationError(
+            f'security scheme {name!r} of type {scheme["type"]!r} needs '
+            f'{", ".join(missing)}: {scheme!r}'
         )
     scheme = dict(scheme)
     intr = config.introspectable(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import mimetypes
 import threading
 import typing
 from collections.abc import Mapping
@@ -40,6 +39,14 @@ DOCS_EXTRA = 'pip install pyramid_restkit[docs]'
 
 #: Browsers may keep the assets for a day; the ETag revalidates them.
 ASSET_MAX_AGE = 86400
+
+#: The Content-Type of each kind of asset.  NOTE: not ``mimetypes``, which
+#: reads the system's tables (some map ``.js`` to ``text/plain``).
+ASSET_TYPES = {
+    '.css': 'text/css',
+    '.js': 'text/javascript',
+    '.png': 'image/png',
+}
 
 
 class OpenAPIInfo(typing.NamedTuple):
@@ -240,9 +247,7 @@ class AssetView:
             found = body, hashlib.sha256(body).hexdigest()[:32]
             self._cache[name] = found
         body, etag = found
-        content_type = mimetypes.guess_type(name)[0]
-        response = _respond(
-            request, body, etag, content_type or 'application/octet-stream'
-        )
+        content_type = ASSET_TYPES[Path(name).suffix]
+        response = _respond(request, body, etag, content_type)
         response.cache_control = f'public, max-age={ASSET_MAX_AGE}'
         return response

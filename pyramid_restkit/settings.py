@@ -165,11 +165,26 @@ def parse_openapi_settings(settings: Mapping[str, Any]) -> OpenAPISettings:
         docs_path = None
     if not enabled:
         return OpenAPISettings(None, None, None)
+    yaml_path = _path(settings, 'restkit.openapi.yaml_path', '/openapi.yaml')
+    paths = {
+        'json_path': json_path,
+        'yaml_path': yaml_path,
+        'docs_path': docs_path,
+    }
+    seen: dict[str, str] = {}
+    for key, path in paths.items():
+        if path is None:
+            continue
+        if path in seen:
+            # NOTE: the first route of a path would hide the other.
+            raise ResourceConfigurationError(
+                f'restkit.openapi.{seen[path]} and restkit.openapi.{key} '
+                f'are the same path: {path!r}'
+            )
+        seen[path] = key
     return OpenAPISettings(
         json_path=json_path,
-        yaml_path=_path(
-            settings, 'restkit.openapi.yaml_path', '/openapi.yaml'
-        ),
+        yaml_path=yaml_path,
         docs_path=docs_path,
         docs_explicit='restkit.openapi.docs_path' in settings,
         docs_ui=ui,

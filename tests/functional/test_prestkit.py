@@ -459,3 +459,138 @@ def test_entry_point_target_imports() -> None:
 
     assert prestkit.main is main
     assert callable(main)
+
+
+# -- prestkit openapi ------------------------------------------------------
+
+OPENAPI_INI = str(ROOT / 'tests' / 'fixtures' / 'openapi_app.ini')
+
+
+def served_document(uri: str = OPENAPI_INI, **options: str) -> Any:
+    """The document the fixture application serves at /openapi.json."""
+    import webtest
+    from pyramid.paster import get_app
+
+    from pyramid_restkit import get_openapi
+
+    app = get_app(uri, options=options)
+    served = webtest.TestApp(app).get('/openapi.json').json
+    assert served == get_openapi(app.registry)
+    return served
+
+
+def test_openapi_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from openapi_spec_validator import validate
+
+    out = run(capsys, 'openapi', OPENAPI_INI)
+    assert out.endswith('}\n')
+    document = json.loads(out)
+    validate(document)
+    assert document == served_document()
+    assert document['info'] == {'title': 'Widget shop', 'version': '3.0.0'}
+    assert document['servers'] == [{'url': 'http://127.0.0.1:6543'}]
+    assert document['components']['securitySchemes'] == {
+        'bearer': {'type': 'http', 'scheme': 'bearer'}
+    }
+    # the converters named by dotted names
+    widget = document['components']['schemas']['WidgetSchema']
+    assert widget['properties']['size'] == {
+        'type': 'integer',
+        'multipleOf': 2,
+    }
+    # the same text as /openapi.json
+    assert run(capsys, 'openapi', '--format', 'json', OPENAPI_INI) == out
+
+
+def test_openapi_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    out = run(capsys, 'openapi', OPENAPI_INI, '-f', 'yaml')
+    assert out.startswith('openapi: 3.1.0\n')
+    assert yaml.safe_load(out) == served_document()
+
+
+def test_openapi_config_vars(capsys: pytest.CaptureFixture[str]) -> None:
+    uri = f'{OPENAPI_INI}#vars'
+    out = run(capsys, 'openapi', uri, 'http_port=8080')
+    document = json.loads(out)
+    assert document['servers'] == [{'url': 'http://127.0.0.1:8080'}]
+    assert document == served_document(uri, http_port='8080')
+
+
+def test_openapi_of_an_application_without_resources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = json.loads(run(capsys, 'openapi', f'{INI}#main'))
+    assert set(document['paths']) == {'/widgets', '/widgets/{id}', '/reports'}
+
+
+def test_openapi_quiet(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(['prestkit', 'openapi', OPENAPI_INI], quiet=True) == 0
+    assert main(['prestkit', 'openapi'], quiet=True) == 2
+    assert capsys.readouterr() == ('', '')
+
+
+def test_openapi_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    usage = 'usage: prestkit openapi [-h] [-f {json,yaml}]'
+    for args, message in [
+        ((), 'prestkit openapi: error: requires a config file argument\n'),
+        (
+            (OPENAPI_INI, '--format', 'text'),
+            "argument -f/--format: invalid choice: 'text'",
+        ),
+        (
+            (OPENAPI_INI, 'novalue'),
+            "prestkit openapi: error: Variable assignment 'novalue' "
+            'invalid (no "=")\n',
+        ),
+        (('--glob', 'x', OPENAPI_INI), 'unrecognized arguments: --glob'),
+    ]:
+        status, err = fail(capsys, 'openapi', *args)
+        assert status == 2, args
+        assert err.startswith(usage), args
+        assert message in err, args
+
+
+def test_openapi_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(['prestkit', 'openapi', '--help']) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('usage: prestkit openapi [-h] [-f {json,yaml}]')
+    assert 'Print the OpenAPI 3.1 document of a Pyramid application' in out
+
+
+def test_openapi_load_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / 'missing.ini')
+    for uri, message in [
+        (missing, 'No such file'),
+        ('nope://app', 'Could not find a matching loader'),
+        (f'{OPENAPI_INI}#absent', "No section 'absent'"),
+        (f'{OPENAPI_INI}#conflicting', 'Conflicting configuration actions'),
+    ]:
+        status, err = fail(capsys, 'openapi', uri)
+        assert status == 1, uri
+        assert err.startswith(
+            f'prestkit openapi: error: cannot load {uri!r}: '
+        ), err
+        assert message in err, uri
+        assert 'Traceback' not in err
+
+
+def test_openapi_of_an_application_without_the_kit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    uri = f'{OPENAPI_INI}#empty'
+    status, err = fail(capsys, 'openapi', uri)
+    assert status == 1
+    assert err == (
+        f'prestkit openapi: error: {uri!r} does not include pyramid_restkit\n'
+    )
+
+
+def test_openapi_program_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(['/usr/bin/restkit-tool', 'openapi']) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('usage: restkit-tool openapi ')
+    assert 'restkit-tool openapi: error: requires a config file' in err
