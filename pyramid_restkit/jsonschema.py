@@ -321,7 +321,12 @@ class JSONSchemaConverter:
             result.setdefault(key, value)
         if ctx.mode == 'input' and not _is_marker(missing):
             default = _json(node, missing)
-            if default is not _SKIP:
+            # NOTE: missing='' on a String that refuses '' from clients is
+            # the server's own value; as a default it would break the
+            # schema, which tools check defaults against.
+            if default is not _SKIP and not (
+                default == '' and result.get('minLength', 0) > 0
+            ):
                 result['default'] = default
         return result
 

@@ -1609,3 +1609,12 @@ def test_output_is_valid_for_the_output_schema(
         Report(), mode='output', components=components
     )
     assert valid(schema, rendered, components), rendered
+
+
+def test_empty_default_of_a_string_that_refuses_it_is_left_out() -> None:
+    node = S(colander.String(), missing='')
+    assert 'default' not in convert(node)
+    assert (
+        convert(S(colander.String(allow_empty=True), missing=''))['default']
+        == ''
+    )

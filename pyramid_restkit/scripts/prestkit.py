@@ -20,6 +20,7 @@ when the application cannot be loaded.
 from __future__ import annotations
 
 import argparse
+import configparser
 import fnmatch
 import json
 import os
@@ -75,6 +76,7 @@ LOAD_ERRORS = (
     LookupError,
     ImportError,
     ConfigurationError,
+    configparser.Error,  # e.g. a %(var)s the command line did not give
 )
 
 Row = dict[str, Any]

@@ -568,6 +568,8 @@ def test_openapi_load_errors(
         ('nope://app', 'Could not find a matching loader'),
         (f'{OPENAPI_INI}#absent', "No section 'absent'"),
         (f'{OPENAPI_INI}#conflicting', 'Conflicting configuration actions'),
+        # The section needs %(http_port)s, which the command line lacks.
+        (f'{OPENAPI_INI}#vars', 'http_port'),
     ]:
         status, err = fail(capsys, 'openapi', uri)
         assert status == 1, uri
