@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -155,18 +155,25 @@ class PRestkitCommand:
         if not self.quiet:
             print(msg, file=sys.stderr)
 
-    def usage_error(self, msg: str) -> int:
+    def usage_error(self, parser: argparse.ArgumentParser, msg: str) -> int:
         """Print the usage and ``msg`` on standard error; return 2."""
-        self.err(self.parser.format_usage().rstrip())
-        self.err(f'{self.parser.prog}: error: {msg}')
+        self.err(parser.format_usage().rstrip())
+        self.err(f'{parser.prog}: error: {msg}')
         return 2
 
-    def run(self) -> int:
-        """Run the command and return its exit code."""
-        if self.argv[1:2] == ['openapi']:
-            return self.run_openapi()
+    def load(
+        self,
+        parser: argparse.ArgumentParser,
+        argv: Sequence[str],
+        read: Callable[[Any, argparse.Namespace], Any],
+    ) -> tuple[int | None, Any, Any]:
+        """Parse ``argv``, load the application, ``read(registry, args)``.
+
+        Returns ``(None, args, what read returned)``, or an exit status
+        (2 for a usage error, 1 when loading fails) and two ``None``.
+        """
         try:
-            args = self.parser.parse_args(self.argv[1:])
+            args = parser.parse_args(argv)
             if args.config_uri is None:
                 raise UsageError('requires a config file argument')
             try:
@@ -174,20 +181,33 @@ class PRestkitCommand:
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         except UsageError as exc:
-            return self.usage_error(str(exc))
+            return self.usage_error(parser, str(exc)), None, None
         except _ParserExit as exc:
-            return exc.status
-        config_vars.setdefault('__script__', self.parser.prog)
+            return exc.status, None, None
+        config_vars.setdefault('__script__', parser.prog)
         try:
             self.setup_logging(args.config_uri, global_conf=config_vars)
             with self.bootstrap(args.config_uri, options=config_vars) as env:
-                rows = operation_rows(env['registry'], Path.cwd())
+                return None, args, read(env['registry'], args)
+        except _LoadError as exc:
+            self.err(f'{parser.prog}: error: {args.config_uri!r} {exc}')
         except LOAD_ERRORS as exc:
             self.err(
-                f'{self.parser.prog}: error: cannot load '
-                f'{args.config_uri!r}: {exc}'
+                f'{parser.prog}: error: cannot load {args.config_uri!r}: {exc}'
             )
-            return 1
+        return 1, None, None
+
+    def run(self) -> int:
+        """Run the command and return its exit code."""
+        if self.argv[1:2] == ['openapi']:
+            return self.run_openapi()
+        status, args, rows = self.load(
+            self.parser,
+            self.argv[1:],
+            lambda registry, args: operation_rows(registry, Path.cwd()),
+        )
+        if status is not None:
+            return status
         if args.glob:
             rows = [row for row in rows if _matches(row, args.glob)]
         if args.format == 'json':
@@ -221,41 +241,23 @@ class PRestkitCommand:
             help='Print JSON (the default) or YAML.',
         )
         _add_config_arguments(parser)
-        try:
-            args = parser.parse_args(self.argv[2:])
-            if args.config_uri is None:
-                raise UsageError('requires a config file argument')
-            try:
-                config_vars = parse_vars(args.config_vars)
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
-        except UsageError as exc:
-            self.err(parser.format_usage().rstrip())
-            self.err(f'{parser.prog}: error: {exc}')
-            return 2
-        except _ParserExit as exc:
-            return exc.status
-        config_vars.setdefault('__script__', parser.prog)
-        try:
-            self.setup_logging(args.config_uri, global_conf=config_vars)
-            with self.bootstrap(args.config_uri, options=config_vars) as env:
-                registry = env['registry']
-                if registry.queryUtility(IOpenAPI) is None:
-                    self.err(
-                        f'{parser.prog}: error: {args.config_uri!r} does not '
-                        'include pyramid_restkit'
-                    )
-                    return 1
-                body, _ = registry.getUtility(IOpenAPI).serialized(
-                    registry, args.format
-                )
-        except LOAD_ERRORS as exc:
-            self.err(
-                f'{parser.prog}: error: cannot load {args.config_uri!r}: {exc}'
-            )
-            return 1
+
+        def read(registry: Any, args: argparse.Namespace) -> bytes:
+            openapi = registry.queryUtility(IOpenAPI)
+            if openapi is None:
+                raise _LoadError('does not include pyramid_restkit')
+            body: bytes = openapi.serialized(registry, args.format)[0]
+            return body
+
+        status, _, body = self.load(parser, self.argv[2:], read)
+        if status is not None:
+            return status
         self.out(body.decode().rstrip('\n'))
         return 0
+
+
+class _LoadError(Exception):
+    """The application loaded, but the command cannot work with it."""
 
 
 def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
