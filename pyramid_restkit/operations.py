@@ -12,15 +12,24 @@ from typing import Any
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from .errors import ResourceConfigurationError
-from .media import MediaTypes
+from .media import MediaType, MediaTypes
 from .negotiation import Negotiator
 from .schemas import Validator, compile_output
 from .settings import Settings
-from .views import Operation, RouteInfo
+from .views import Operation, RouteInfo, View, options_view
+
+#: What an operation's media options resolve to: its negotiator (None when
+#: it forces a media type), the forced type, and its parsers by input type.
+MediaSetup = tuple[Negotiator | None, MediaType | None, dict[str, MediaType]]
 
 
 class RouteTable(dict[str, RouteInfo]):
-    """Route name -> :class:`RouteInfo` (the ``IRestkitRoutes`` utility)."""
+    """Route name -> :class:`RouteInfo` (the ``IRestkitRoutes`` utility).
+
+    It also keeps what operations with the same options share, built once
+    per configuration: negotiators, prepared schemas, the media setup of
+    an operation and the automatic OPTIONS views.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,6 +37,22 @@ class RouteTable(dict[str, RouteInfo]):
         #: Negotiates for plain views' ``format=`` predicate.
         self.plain_negotiator: Negotiator | None = None
         self.validators: dict[tuple[Any, bool], Validator] = {}
+        #: Schema class -> the instance every operation naming it shares.
+        self.schemas: dict[type, Any] = {}
+        #: Media options -> (the media types used, the setup); see
+        #: :func:`_media_setup`.
+        self.media_setups: dict[
+            tuple[Any, ...],
+            tuple[tuple[tuple[Any, MediaType | None], ...], MediaSetup],
+        ] = {}
+        self._options_views: dict[str, View] = {}
+
+    def options_view(self, allow: str) -> View:
+        """The automatic OPTIONS view for ``allow``, one per value."""
+        view = self._options_views.get(allow)
+        if view is None:
+            view = self._options_views[allow] = options_view(allow)
+        return view
 
 
 def build_operation(
@@ -43,6 +68,98 @@ def build_operation(
     default_permission: str | None,
     where: str,
 ) -> Operation:
+    negotiator, forced, parsers = _media_setup(opts, media_types, table, where)
+    schema = opts.get('schema')
+    validator = None
+    if schema is not None:
+        # PERF: operations sharing a schema share its prepared clones.
+        key = (schema, verb == 'PATCH')
+        validator = table.validators.get(key)
+        if validator is None:
+            validator = Validator(
+                schema,
+                partial=verb == 'PATCH',
+                unknown=settings.unknown_fields,
+                status=settings.validation_status,
+            )
+            table.validators[key] = validator
+    permission = opts.get('permission')
+    if isinstance(permission, Mapping):
+        permission = permission.get(verb)
+    if permission is None and verb != 'OPTIONS':
+        permission = default_permission
+    if permission == NO_PERMISSION_REQUIRED:
+        permission = None
+    response_schema = opts.get('response_schema')
+    return Operation(
+        cls=cls,
+        attr=attr,
+        takes_context=takes_context,
+        status=opts.get('status') or 200,
+        permission=permission,
+        negotiator=negotiator,
+        forced=forced,
+        validator=validator,
+        parsers=parsers,
+        media_options=opts.get('media_options') or {},
+        output=None
+        if response_schema is None
+        else compile_output(response_schema),
+        max_body_size=settings.max_body_size,
+        max_depth=settings.max_depth,
+        max_fields=settings.max_fields,
+    )
+
+
+def _media_setup(
+    opts: dict[str, Any],
+    media_types: MediaTypes,
+    table: RouteTable,
+    where: str,
+) -> MediaSetup:
+    """The negotiator, forced media type and parsers of an operation.
+
+    PERF: they depend only on the media options and the registered media
+    types, so operations with the same options (most of an application's)
+    share one setup and its parser table.  A setup is kept only once it
+    was found valid, so every error is still raised naming its own
+    operation, and is used again only while each media type it was built
+    from is still the registered one.
+    """
+    names = opts.get('media_types')
+    forced = opts.get('media_type')
+    key = (
+        names,
+        forced,
+        opts.get('default_media_type'),
+        'default_media_type' in opts,
+        media_types.enabled,
+        media_types.default,
+    )
+    try:
+        entry = table.media_setups.get(key)
+    except TypeError:  # an unhashable option: checked (and refused) below
+        return _build_media_setup(opts, media_types, table, where)
+    by_name = media_types.by_name
+    if entry is not None:
+        built_from, setup = entry
+        if all(by_name.get(name) is media for name, media in built_from):
+            return setup
+    setup = _build_media_setup(opts, media_types, table, where)
+    used = (*(names or media_types.enabled), *([forced] if forced else []))
+    table.media_setups[key] = (
+        tuple((name, by_name.get(name)) for name in used),
+        setup,
+    )
+    return setup
+
+
+def _build_media_setup(
+    opts: dict[str, Any],
+    media_types: MediaTypes,
+    table: RouteTable,
+    where: str,
+) -> MediaSetup:
     names = opts.get('media_types') or media_types.enabled
     for media_name in names:
         if media_name not in media_types.enabled:
@@ -83,43 +200,5 @@ def build_operation(
                 renderable, media_types.by_name[default_name]
             )
             table.negotiators[key] = negotiator
-    schema = opts.get('schema')
-    validator = None
-    if schema is not None:
-        # PERF: operations sharing a schema share its prepared clones.
-        key = (schema, verb == 'PATCH')
-        validator = table.validators.get(key)
-        if validator is None:
-            validator = Validator(
-                schema,
-                partial=verb == 'PATCH',
-                unknown=settings.unknown_fields,
-                status=settings.validation_status,
-            )
-            table.validators[key] = validator
-    permission = opts.get('permission')
-    if isinstance(permission, Mapping):
-        permission = permission.get(verb)
-    if permission is None and verb != 'OPTIONS':
-        permission = default_permission
-    if permission == NO_PERMISSION_REQUIRED:
-        permission = None
-    response_schema = opts.get('response_schema')
-    return Operation(
-        cls=cls,
-        attr=attr,
-        takes_context=takes_context,
-        status=opts.get('status') or 200,
-        permission=permission,
-        negotiator=negotiator,
-        forced=forced,
-        validator=validator,
-        parsers=media_types.parsers(names, 'media_types' in opts),
-        media_options=opts.get('media_options') or {},
-        output=None
-        if response_schema is None
-        else compile_output(response_schema),
-        max_body_size=settings.max_body_size,
-        max_depth=settings.max_depth,
-        max_fields=settings.max_fields,
-    )
+    parsers = media_types.parsers(names, 'media_types' in opts)
+    return negotiator, forced, parsers

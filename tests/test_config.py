@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import abc
+import functools
+
 import colander
 import pytest
 import webtest
@@ -13,8 +16,13 @@ from pyramid.exceptions import (
 )
 
 from pyramid_restkit import operation, resource
-from pyramid_restkit.config import normalize_pattern
+from pyramid_restkit.config import (
+    _takes_context,
+    _takes_context_by_signature,
+    normalize_pattern,
+)
 from pyramid_restkit.errors import ResourceConfigurationError
+from pyramid_restkit.interfaces import IRestkitRoutes
 
 
 class Items:
@@ -375,3 +383,189 @@ def test_operations_are_introspectables(config):
         for i in [i['introspectable']]
     )
     assert names == ['collection_get', 'get']
+
+
+def _wrapped(init):
+    @functools.wraps(init)
+    def wrapper(self, *args, **kw):
+        init(self, *args, **kw)
+
+    return wrapper
+
+
+def _class(init=None, **attrs):
+    if init is not None:
+        attrs['__init__'] = init
+    return type('Shape', (), attrs)
+
+
+class _WithNew:
+    def __new__(cls, request):
+        return super().__new__(cls)
+
+
+class _Base:
+    def __init__(self, request, context=None):
+        self.request = request
+
+
+class _Abstract(abc.ABC):  # noqa: B024 (a metaclass, no abstract method)
+    def __init__(self, request, context):
+        self.request = request
+
+
+SHAPES = [
+    _class(lambda self, request: None),
+    _class(lambda self, request, context: None),
+    _class(lambda self, request, context=None: None),
+    _class(lambda self, request, context, extra: None),
+    _class(lambda self, request, context, extra=1: None),
+    _class(lambda self, *args: None),
+    _class(lambda self, request, *args: None),
+    _class(lambda self, request, context, extra, *args: None),
+    _class(lambda self, **kw: None),
+    _class(lambda self, request, context=None, **kw: None),
+    _class(lambda self, request, context=None, *, flag: None),
+    _class(lambda self, request, context=None, *, flag=1: None),
+    _class(lambda self, request, *, flag=1, other: None),
+    _class(lambda self, request, /, context=None: None),
+    _class(lambda self=None, request=None: None),
+    _class(lambda self=None, request=None, context=None: None),
+    _class(lambda *args: None),
+    _class(lambda *, request: None),
+    _class(),
+    _class(_wrapped(lambda self, request: None)),
+    _class(_wrapped(lambda self, request, context: None)),
+    type('Sub', (_Base,), {}),
+    _WithNew,
+    _Abstract,
+    dict,
+]
+
+
+@pytest.mark.parametrize('cls', SHAPES)
+def test_takes_context_agrees_with_inspect_signature(cls):
+    # The fast path reads code objects; inspect.signature is the reference.
+    assert _takes_context(cls) is _takes_context_by_signature(cls)
+
+
+class Writable:
+    def __init__(self, request):
+        self.request = request
+
+    def collection_get(self):
+        return []
+
+    def collection_post(self):
+        return self.request.validated
+
+
+def test_operations_with_the_same_media_options_share_their_setup(config):
+    config.add_resource(Writable, name='a', collection_path='/a')
+    config.add_resource(Writable, name='b', collection_path='/b')
+    config.add_resource(
+        Writable, name='c', collection_path='/c', media_types=['json']
+    )
+    config.commit()
+    table = config.registry.getUtility(IRestkitRoutes)
+    a = table['a.collection'].operations['POST']
+    assert table['a.collection'].operations['GET'].parsers is a.parsers
+    assert table['b.collection'].operations['POST'].parsers is a.parsers
+    c = table['c.collection'].operations['POST']
+    assert c.parsers is not a.parsers
+    assert list(c.parsers) == ['application/json']
+
+
+def test_a_media_setup_is_not_reused_once_its_type_is_replaced(config):
+    config.add_resource(Writable, name='a', collection_path='/a')
+    config.commit()
+
+    def parse(body, options):
+        return {'parsed': 'by the new type'}
+
+    config.add_media_type('json', 'application/json', parser=parse)
+    config.add_resource(Writable, name='b', collection_path='/b')
+    config.commit()
+    table = config.registry.getUtility(IRestkitRoutes)
+    old = table['a.collection'].operations['POST'].parsers
+    new = table['b.collection'].operations['POST'].parsers
+    assert new['application/json'].parser is parse
+    assert old['application/json'].parser is not parse
+
+
+def test_a_media_type_error_names_each_operation(config):
+    config.add_resource(Writable, name='a', collection_path='/a')
+    config.add_resource(
+        Writable, name='b', collection_path='/b', default_media_type='csv'
+    )
+    with pytest.raises(ConfigurationExecutionError) as info:
+        config.commit()
+    assert "resource 'b'.collection_get: default_media_type" in str(info.value)
+
+
+def test_resources_naming_one_schema_class_share_its_instance(config):
+    class Own(colander.MappingSchema):
+        b = colander.SchemaNode(colander.String())
+
+    class Other(Writable):
+        @operation(schema=Own)
+        def collection_post(self):
+            return self.request.validated
+
+    config.add_resource(
+        Writable, name='a', collection_path='/a', schema=Schema
+    )
+    config.add_resource(
+        Writable, name='b', collection_path='/b', schema=Schema
+    )
+    config.add_resource(Other, name='c', collection_path='/c', schema=Schema)
+    config.add_resource(Other, name='d', collection_path='/d', schema=Own)
+    instance = Schema()
+    config.add_resource(
+        Writable, name='e', collection_path='/e', schema=instance
+    )
+    config.commit()
+    introspector = config.registry.introspector
+
+    def schema(name):
+        intr = introspector.get('restkit resources', name)
+        return intr['operations']['collection_post']['schema']
+
+    assert isinstance(schema('a'), Schema)
+    assert schema('b') is schema('a')
+    assert isinstance(schema('c'), Own)
+    assert schema('d') is schema('c')
+    assert schema('e') is instance
+    table = config.registry.getUtility(IRestkitRoutes)
+    validators = {
+        name: table[f'{name}.collection'].operations['POST'].validator
+        for name in 'abcde'
+    }
+    assert validators['a'] is validators['b']
+    assert validators['c'] is validators['d']
+    assert validators['e'] is not validators['a']
+
+
+def test_the_kits_actions_name_their_resource(config):
+    # PERF: the extra key makes Pyramid's conflict resolution cheaper
+    # (see add_resource); it must not change what the actions do.
+    config.add_resource(Items, collection_path='/items', path='/items/{id}')
+    actions = [
+        a
+        for a in config.action_state.actions
+        if a.get('restkit_resource') == 'items'
+    ]
+    assert sorted(str(a['discriminator']) for a in actions) == [
+        "('restkit paths', '/items')",
+        "('restkit paths', '/items/{}')",
+        "('restkit resources', 'items')",
+    ]
+
+
+def test_an_unhashable_media_option_is_refused_by_name(config):
+    config.add_resource(
+        Writable, collection_path='/w', default_media_type=['json']
+    )
+    with pytest.raises(ConfigurationExecutionError) as info:
+        config.commit()
+    assert "default_media_type ['json'] is not among" in str(info.value)
