@@ -9,6 +9,7 @@ registered but enabled only when ``restkit.media_types`` lists them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .formats.csv import CSV_TYPE, CSVRenderer, parse_csv
@@ -30,8 +31,11 @@ UTF8 = ('utf-8', 'utf8')
 
 def add_builtin_media_types(config: Any) -> None:
     """Register the kit's formats (``includeme`` calls this)."""
+    # NOTE: marked built-in: restkit.media_types chooses among these,
+    # while the application's own types are always enabled.
+    add_media_type = functools.partial(config.add_media_type, _builtin=True)
     json = JSONRenderer()
-    config.add_media_type(
+    add_media_type(
         'json',
         'application/json',
         renderer=json,
@@ -40,7 +44,7 @@ def add_builtin_media_types(config: Any) -> None:
         charsets=UTF8,
         problem_type='application/problem+json',
     )
-    config.add_media_type(
+    add_media_type(
         'yaml',
         'application/yaml',
         renderer=YAMLRenderer(json),
@@ -50,7 +54,7 @@ def add_builtin_media_types(config: Any) -> None:
         charsets=UTF8,
         problem_type='application/problem+yaml',
     )
-    config.add_media_type(
+    add_media_type(
         'xml',
         'application/xml',
         renderer=XMLRenderer(),
@@ -61,14 +65,14 @@ def add_builtin_media_types(config: Any) -> None:
         charsets=UTF8,
         problem_type='application/problem+xml',
     )
-    config.add_media_type(
+    add_media_type(
         'html',
         'text/html',
         renderer=HTMLRenderer(json),
         suffixes=('.html',),
         problem_type='text/html',
     )
-    config.add_media_type(
+    add_media_type(
         'text',
         'text/plain',
         renderer=TextRenderer(json),
@@ -81,7 +85,7 @@ def add_builtin_media_types(config: Any) -> None:
         # it without a preflight, so only operations that ask parse it.
         parse_opt_in=True,
     )
-    config.add_media_type(
+    add_media_type(
         'form',
         FORM_TYPES[0],
         parser=parse_form,
@@ -89,7 +93,7 @@ def add_builtin_media_types(config: Any) -> None:
         typed=False,
         charsets=UTF8,
     )
-    config.add_media_type(
+    add_media_type(
         'csv',
         CSV_TYPE,
         renderer=CSVRenderer(json),
@@ -103,7 +107,7 @@ def add_builtin_media_types(config: Any) -> None:
         msgpack = MsgpackRenderer(json)
     except ImportError:  # the optional extra is not installed
         return
-    config.add_media_type(
+    add_media_type(
         'msgpack',
         MSGPACK_TYPE,
         renderer=msgpack,

@@ -566,6 +566,7 @@ def add_media_type(
     problem_type: str | None = None,
     parse_opt_in: bool = False,
     default_enabled: bool = True,
+    _builtin: bool = False,
 ) -> None:
     """Register (or replace) the media type ``name``.
 
@@ -625,6 +626,7 @@ def add_media_type(
         problem_type=problem_type,
         parse_opt_in=parse_opt_in,
         default_enabled=default_enabled,
+        builtin=_builtin,
     )
     intr = config.introspectable(
         'restkit media types',

@@ -71,7 +71,9 @@ class MediaType:
     (``application/problem+xml``); ``None`` falls back to JSON.
     ``parse_opt_in``: the parser serves only operations that list the type
     in their own ``media_types`` (``text/plain``, a CORS-safelisted type).
-    ``default_enabled``: enabled when ``restkit.media_types`` is not set.
+    ``default_enabled``: enabled when ``restkit.media_types`` is not set,
+    and, for the application's own types (not ``builtin``), appended to the
+    order that setting gives when it does not place them.
     """
 
     name: str
@@ -85,6 +87,8 @@ class MediaType:
     problem_type: str | None = None
     parse_opt_in: bool = False
     default_enabled: bool = True
+    #: Registered by the kit itself (``builtins.py``).
+    builtin: bool = False
     #: The Content-Type header of a response in this format (computed).
     content_type: str = field(init=False, default='')
 
@@ -129,7 +133,17 @@ class MediaTypes:
                 if media.default_enabled
             )
         else:
-            chosen = tuple(self.get(name).name for name in names)
+            # NOTE: API.md: add_media_type registers *and enables* a type,
+            # appended unless restkit.media_types places it; the setting
+            # chooses among the kit's built-ins.
+            listed = tuple(self.get(name).name for name in names)
+            chosen = listed + tuple(
+                name
+                for name, media in self.by_name.items()
+                if not media.builtin
+                and media.default_enabled
+                and name not in listed
+            )
         self.get(default)
         if default not in chosen:
             raise ResourceConfigurationError(

@@ -92,11 +92,10 @@ def test_default_must_be_enabled():
     config = Configurator(
         settings={
             'restkit.media_types': 'json',
-            'restkit.default_media_type': 'plain',
+            'restkit.default_media_type': 'yaml',
         },
         autocommit=False,
     )
     config.include('pyramid_restkit')
-    config.add_media_type('plain', 'text/plain', parser=lambda b, o: b)
     with pytest.raises(ConfigurationExecutionError, match='not among'):
         config.commit()

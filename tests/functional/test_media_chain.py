@@ -210,10 +210,39 @@ def test_suffix_after_a_regex_placeholder(config, make_app):
 
 @pytest.mark.parametrize('settings', [{'restkit.media_types': 'json'}])
 def test_suffix_of_a_disabled_type_is_part_of_the_value(config, make_app):
-    register(config)
     config.add_resource(Things, collection_path='/things', path='/things/{id}')
     app = make_app()
-    assert app.get('/things/7.up').json == {'id': '7.up'}
+    assert app.get('/things/7.yaml').json == {'id': '7.yaml'}
+
+
+@pytest.mark.parametrize('settings', [{'restkit.media_types': 'json xml'}])
+def test_the_applications_types_are_enabled_whatever_the_setting(
+    config, make_app
+):
+    # API.md: add_media_type registers and enables a type, appended to
+    # the order unless restkit.media_types places it; the setting chooses
+    # among the built-ins (yaml is off here).
+    register(config)
+    config.add_media_type(
+        'later',
+        'application/x-later',
+        renderer=Upper(),
+        suffixes=('.later',),
+        default_enabled=False,
+    )
+    config.add_resource(Things, collection_path='/things', path='/things/{id}')
+    app = make_app()
+    res = app.get('/things/7.up')
+    assert res.content_type == 'application/x-upper'
+    assert app.get('/things/7.yaml').json == {'id': '7.yaml'}
+    # default_enabled=False: only when the setting lists it.
+    assert app.get('/things/7.later').json == {'id': '7.later'}
+    res = app.get('/things/7', headers={'Accept': 'image/png'}, status=406)
+    assert res.json['available'] == [
+        'application/json',
+        'application/xml',
+        'application/x-upper',
+    ]
 
 
 def test_errors_follow_the_negotiated_family(app):
