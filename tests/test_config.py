@@ -197,6 +197,61 @@ def test_bad_arguments_are_refused_at_once(config, args, kwargs, message):
     assert isinstance(info.value, ConfigurationError)
 
 
+@pytest.mark.parametrize(
+    ('options', 'message'),
+    [
+        ({'responses': [404]}, 'responses maps statuses to descriptions'),
+        ({'responses': {99: 'x'}}, '99 is not an HTTP status (200-599)'),
+        ({'responses': {600: 'x'}}, '600 is not an HTTP status'),
+        ({'responses': {True: 'x'}}, 'True is not an HTTP status'),
+        ({'responses': {'404': 'x'}}, "'404' is not an HTTP status"),
+        ({'responses': {404: 5}}, 'the description of 404 must be a string'),
+        ({'summary': 5}, 'summary must be a string, not 5'),
+        ({'description': ['x']}, 'description must be a string'),
+        ({'deprecated': 'yes'}, "deprecated must be true or false, not 'yes'"),
+    ],
+)
+def test_bad_documentation_options(config, options, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        config.add_resource(Items, path='/x', collection_path='/y', **options)
+    assert message in str(info.value)
+
+
+def test_bad_operation_id_and_unknown_operation_options(config):
+    class Bad:
+        @operation(operation_id=7)
+        def get(self):
+            return None
+
+    with pytest.raises(ResourceConfigurationError, match='operation_id must'):
+        config.add_resource(Bad, path='/bad')
+
+    class Unknown:
+        @operation(colour='red')
+        def get(self):
+            return None
+
+    with pytest.raises(ResourceConfigurationError) as info:
+        config.add_resource(Unknown, path='/unknown')
+    assert "resource 'unknown'.get: unknown option(s) colour" in str(
+        info.value
+    )
+
+
+def test_documentation_options_are_kept(config):
+    class Documented:
+        @operation(operation_id='read_it', responses={404: 'Gone.'})
+        def get(self):
+            return None
+
+    config.add_resource(Documented, path='/d', deprecated=True)
+    config.commit()
+    intr = config.registry.introspector.get('restkit resources', 'documented')
+    assert intr['operations']['get']['operation_id'] == 'read_it'
+    assert intr['operations']['get']['responses'] == {404: 'Gone.'}
+    assert intr['operations']['get']['deprecated'] is True
+
+
 @pytest.mark.parametrize('status', [100, 404, 'x', True])
 def test_bad_operation_status(config, status):
     class Bad:
