@@ -32,9 +32,10 @@ The ``_method`` field is cut out of the body itself, so neither
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 from .errors import MethodOverrideError, ParseError, problem
 from .formats.form import multipart_boundary, parse_form, remove_field
@@ -45,8 +46,8 @@ from .views import (
     ORIGINAL_METHOD,
     OVERRIDE_FIELD,
     charset_param,
-    declared_length,
     problem_response,
+    read_body,
 )
 
 HEADER = 'HTTP_X_HTTP_METHOD_OVERRIDE'
@@ -105,10 +106,13 @@ def _target(
             multipart_boundary(content_type)
         except ParseError:
             raise MethodOverrideError('The form body is malformed.') from None
-    body = _bounded_body(request, environ, settings.max_body_size)
+    try:
+        body = read_body(request, settings.max_body_size)
+    except (HTTPBadRequest, HTTPRequestEntityTooLarge):
+        return None  # a restkit route answers 400 or 413 itself
     # PERF: a field name is literal in a multipart body, and in an
     # urlencoded one without a percent sign: most forms are not parsed.
-    if body is None or (
+    if not body or (
         _FIELD_BYTES not in body and (multipart or b'%' not in body)
     ):
         return None
@@ -130,58 +134,6 @@ def _target(
         raise MethodOverrideError('Send exactly one _method field.')
     request.body = remove_field(body, content_type, FIELD)
     return values[0]
-
-
-def _bounded_body(
-    request: Any, environ: dict[str, Any], limit: int
-) -> bytes | None:
-    """The body if it is at most ``limit`` bytes, else ``None``.
-
-    A body that was read is put back: ``request.body`` (seekable, with a
-    Content-Length), or, for a chunked body over the limit, the bytes read
-    in front of the rest of the stream.
-    """
-    length = declared_length(environ)
-    if length is None:
-        if not environ.get('wsgi.input_terminated'):
-            return None  # no body can be read
-        stream = request.body_file_raw
-        raw: bytes = stream.read(limit + 1)
-        if len(raw) > limit:
-            environ['wsgi.input'] = io.BufferedReader(_Replay(raw, stream))
-            return None
-    elif length < 0 or length > limit:
-        return None
-    elif environ.get('webob.is_body_seekable'):
-        body: bytes = request.body
-        return body
-    else:
-        raw = request.body_file_raw.read(length)
-    request.body = raw
-    return raw
-
-
-class _Replay(io.RawIOBase):
-    """Bytes already read from a stream, then the rest of that stream."""
-
-    def __init__(self, head: bytes, rest: Any) -> None:
-        super().__init__()
-        self._head = memoryview(head)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = len(buffer)
-        if self._head:
-            count = min(size, len(self._head))
-            buffer[:count] = self._head[:count]
-            self._head = self._head[count:]
-            return count
-        data: bytes = self._rest.read(size)
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def _refuse(request: Any, exc: MethodOverrideError) -> Any:

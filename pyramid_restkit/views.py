@@ -16,6 +16,7 @@ managers see ``request.exception``.
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from collections.abc import Callable
@@ -161,34 +162,7 @@ class Operation:
 
     def _parse(self, request: Any) -> tuple[bool, Any, bool]:
         environ = request.environ
-        limit = self.max_body_size
-        length = declared_length(environ)
-        if length is not None:
-            if length < 0:
-                # NOTE: WebOb reads "-1" as -1, and read(-1) is the rest
-                # of the stream, whatever its size.
-                raise HTTPBadRequest(
-                    detail='The Content-Length header is not a valid length.'
-                )
-            if length > limit:
-                raise too_large(limit)
-            if not length:
-                raw = b''
-            elif environ.get('webob.is_body_seekable'):
-                raw = request.body
-            else:
-                # NOTE: read it ourselves: request.body would spool large
-                # bodies to a temporary file first.  Put it back so the
-                # resource can still read request.body.
-                raw = request.body = request.body_file_raw.read(length)
-        elif environ.get('wsgi.input_terminated'):
-            # NOTE: chunked: read one byte past the limit, never the rest.
-            raw = request.body_file_raw.read(limit + 1)
-            if len(raw) > limit:
-                raise too_large(limit)
-            request.body = raw
-        else:
-            raw = b''
+        raw = read_body(request, self.max_body_size)
         content_type = environ.get('CONTENT_TYPE', '')
         if not raw and not content_type:
             return False, None, False
@@ -288,6 +262,69 @@ def declared_length(environ: dict[str, Any]) -> int | None:
     if len(value) > _MAX_LENGTH_DIGITS:
         return sys.maxsize
     return int(value)
+
+
+def read_body(request: Any, limit: int) -> bytes:
+    """The request body, never reading more than ``limit`` bytes.
+
+    ``b''`` when there is none.  Raises ``413`` for a body over the limit
+    (a Content-Length over it is not read at all; of a chunked body one
+    byte past it is read, and put back in front of the rest of the
+    stream) and ``400`` for an invalid Content-Length (WebOb reads ``-1``
+    as -1, and ``read(-1)`` is the whole stream).  A body read is put
+    back as ``request.body``, so the application can still read it.
+    """
+    environ = request.environ
+    length = declared_length(environ)
+    if length is None:
+        if not environ.get('wsgi.input_terminated'):
+            return b''
+        # NOTE: chunked: read one byte past the limit, never the rest.
+        stream = request.body_file_raw
+        raw: bytes = stream.read(limit + 1)
+        if len(raw) > limit:
+            environ['wsgi.input'] = io.BufferedReader(_Replay(raw, stream))
+            raise too_large(limit)
+    elif length < 0:
+        raise HTTPBadRequest(
+            detail='The Content-Length header is not a valid length.'
+        )
+    elif length > limit:
+        raise too_large(limit)
+    elif not length:
+        return b''
+    elif environ.get('webob.is_body_seekable'):
+        body: bytes = request.body
+        return body
+    else:
+        # NOTE: read it ourselves: request.body would spool large bodies
+        # to a temporary file first.
+        raw = request.body_file_raw.read(length)
+    request.body = raw
+    return raw
+
+
+class _Replay(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of that stream."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = len(buffer)
+        if self._head:
+            count = min(size, len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data: bytes = self._rest.read(size)
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def check_query(request: Any) -> None:
