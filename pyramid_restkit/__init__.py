@@ -16,37 +16,37 @@ from pyramid.httpexceptions import HTTPError
 from pyramid.settings import aslist
 from pyramid.tweens import MAIN
 
-from .builtins import add_builtin_media_types
-from .config import (
+from .config import setup_registry
+from .config.media_types import (
+    add_builtin_media_types,
     add_media_type,
-    add_resource,
     remove_media_type,
-    setup_registry,
 )
+from .config.resources import add_resource
+from .config.yaml import load_resources
 from .decorators import operation, resource
 from .derivers import restkit_resource_view
 from .errors import ParseError, ValidationFailure
-from .openapi_config import (
+from .openapi import get_openapi
+from .openapi.config import (
     add_json_schema_type,
     add_json_schema_validator,
     add_openapi_security_scheme,
     setup_openapi,
 )
-from .openapi_views import get_openapi
 from .predicates import (
     FormatPredicate,
     FormatSuffixPredicate,
     RestkitRoutePredicate,
 )
-from .schemas import RequestSchema
-from .views import (
-    ORIGINAL_METHOD,
+from .problems import (
     http_error_view,
     internal_error_view,
     method_not_allowed_view,
     url_decode_error_view,
 )
-from .yamlconfig import load_resources
+from .schemas import RequestSchema
+from .views import ORIGINAL_METHOD
 
 try:
     __version__ = version('pyramid_restkit')

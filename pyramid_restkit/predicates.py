@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pyramid.exceptions import ConfigurationError, URLDecodeError
 from pyramid.interfaces import IRoutesMapper
 
 from .interfaces import IMediaTypes, IRestkitRoutes
+from .patterns import SUFFIX_PLACEHOLDER
 
 
 class RestkitRoutePredicate:
@@ -63,12 +63,6 @@ def raw_path_route(request: Any) -> Any:
     return None
 
 
-#: The placeholder appended to resource patterns that end in literal text,
-#: so that ``/posts.yaml`` matches the route of ``/posts``.
-SUFFIX_PLACEHOLDER = 'restkit_suffix'
-SUFFIX_PATTERN = '{' + SUFFIX_PLACEHOLDER + r':(?:\.[^./]+)?}'
-
-
 class FormatSuffixPredicate:
     """Route predicate ``format_suffix=True``: URL suffixes pick a format.
 
@@ -118,30 +112,6 @@ class FormatSuffixPredicate:
             match[name] = value[:dot]
         request.restkit_suffix = found
         return True
-
-
-#: A pattern's last placeholder when it has a regex (``{id:[0-9]+}``).
-_REGEX_PLACEHOLDER_AT_END = re.compile(r'\{[^{}:]+:(?:[^{}]|\{[^{}]*\})*\}$')
-
-
-def with_suffix(pattern: str) -> str:
-    """``pattern`` with the suffix placeholder where a value cannot take it.
-
-    After literal text (``/posts``), and after a placeholder with its own
-    regex (``/r/{id:[0-9]+}``, whose regex would refuse ``7.yaml``); a plain
-    placeholder takes the suffix itself and the predicate peels it off.
-    """
-    if '*' in pattern.rsplit('/', 1)[-1]:
-        return pattern
-    if pattern.endswith('}') and not _REGEX_PLACEHOLDER_AT_END.search(pattern):
-        return pattern
-    return pattern + SUFFIX_PATTERN
-
-
-def suffix_pregenerator(request: Any, elements: Any, kw: Any) -> Any:
-    """Let ``route_url`` omit the suffix placeholder (it is optional)."""
-    kw.setdefault(SUFFIX_PLACEHOLDER, '')
-    return elements, kw
 
 
 class FormatPredicate:

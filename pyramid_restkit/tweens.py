@@ -41,14 +41,9 @@ from .errors import MethodOverrideError, ParseError, problem
 from .formats.form import multipart_boundary, parse_form, remove_field
 from .interfaces import IRestkitSettings
 from .media import ParseOptions
+from .problems import problem_response
 from .settings import Settings
-from .views import (
-    ORIGINAL_METHOD,
-    OVERRIDE_FIELD,
-    charset_param,
-    problem_response,
-    read_body,
-)
+from .views import ORIGINAL_METHOD, OVERRIDE_FIELD, charset_param, read_body
 
 HEADER = 'HTTP_X_HTTP_METHOD_OVERRIDE'
 FIELD = OVERRIDE_FIELD

@@ -22,10 +22,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import (
     HTTPBadRequest,
-    HTTPError,
     HTTPForbidden,
     HTTPNotAcceptable,
     HTTPRequestEntityTooLarge,
@@ -34,12 +32,8 @@ from pyramid.httpexceptions import (
 from pyramid.response import Response
 from webob.multidict import MultiDict
 
-from .errors import problem
-from .formats.json import JSONRenderer
-from .interfaces import IMediaTypes, IRestkitRoutes
-from .media import MediaType, MediaTypes, ParseOptions, Renderer, with_charset
+from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
-from .predicates import raw_path_route
 from .schemas import Output, Validator
 
 #: ``environ`` key holding the verb sent before a method override, and the
@@ -55,10 +49,6 @@ VERB_ORDER = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
 #: Which request header advertises accepted bodies in a 415, per verb.
 ACCEPT_HEADER = {'POST': 'Accept-Post', 'PATCH': 'Accept-Patch'}
 
-_SKIP_HEADERS = frozenset({'content-type', 'content-length'})
-
-#: Most ``errors`` entries a problem lists; the detail counts the rest.
-MAX_ERRORS = 100
 
 #: Longest Content-Length value read as a number: more digits than this
 #: are over any size limit (and Python refuses to parse thousands).
@@ -224,7 +214,7 @@ class Operation:
             response.content_type = media.content_type
             response.body = body
         if vary:
-            response.vary = _vary(response.vary)
+            response.vary = vary_accept(response.vary)
         return response
 
     def _render(self, request: Any, media: MediaType, result: Any) -> bytes:
@@ -237,7 +227,7 @@ class Operation:
         return renderer.dumps(result, request)
 
 
-def _vary(current: Any) -> tuple[str, ...]:
+def vary_accept(current: Any) -> tuple[str, ...]:
     if not current:
         return ('Accept',)
     if any(item.lower() == 'accept' for item in current):
@@ -400,156 +390,3 @@ def unsupported(
     exc = HTTPUnsupportedMediaType(detail=detail, headers={header: accepted})
     exc.problem_extra = {'accepted': list(parsers)}
     return exc
-
-
-# -- problem details ----------------------------------------------------------
-
-
-def _error_media(
-    request: Any, media_types: MediaTypes, route: Any = None
-) -> MediaType:
-    """The format of an error raised before an operation negotiated.
-
-    ``route`` is the matched route unless given.
-    """
-    if route is None:
-        route = request.matched_route
-    info = None
-    if route is not None:
-        info = request.registry.getUtility(IRestkitRoutes).get(route.name)
-    negotiator = info.negotiator if info is not None else None
-    if negotiator is None:
-        return media_types.by_name[media_types.default]
-    media, vary = negotiator.select(request)
-    if vary:
-        request.restkit_vary = True
-    # A 406 is itself in the default format.
-    chosen: MediaType = media if media is not None else negotiator.default
-    return chosen
-
-
-#: Problem details in JSON when the registry has no usable ``json`` entry
-#: (an application may remove it): an error can always be rendered.
-FALLBACK_PROBLEM_MEDIA = MediaType(
-    'json',
-    'application/json',
-    renderer=JSONRenderer(),
-    problem_type='application/problem+json',
-)
-
-
-def _problem_media(media: MediaType, media_types: MediaTypes) -> MediaType:
-    for candidate in (media, media_types.by_name.get('json')):
-        if candidate is None or candidate.renderer is None:
-            continue
-        if candidate.problem_type:
-            return candidate
-    return FALLBACK_PROBLEM_MEDIA
-
-
-def problem_response(
-    request: Any,
-    body: dict[str, Any],
-    headers: Any = (),
-) -> Response:
-    """Render ``body`` as problem details in the negotiated family.
-
-    ``application/problem+json`` unless the request negotiated a media type
-    with its own problem type (``application/problem+xml``...).
-    """
-    media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
-    media = request.__dict__.get('restkit_media')
-    if media is None:
-        media = _error_media(request, media_types)
-    media = _problem_media(media, media_types)
-    renderer: Any = media.renderer
-    dumps = getattr(renderer, 'dumps_problem', None) or renderer.dumps
-    response = Response(
-        body=dumps(body, request),
-        status=body['status'],
-        content_type=with_charset(
-            media.problem_type or 'application/problem+json'
-        ),
-        charset=None,
-    )
-    for name, value in headers:
-        if name.lower() not in _SKIP_HEADERS:
-            response.headers[name] = value
-    if getattr(request, 'restkit_vary', False):
-        response.vary = _vary(response.vary)
-    return response
-
-
-#: Pyramid's own errors whose detail names internal functions.
-_PYRAMID_DETAILS = {
-    BadCSRFToken: 'The CSRF token is missing or invalid.',
-    BadCSRFOrigin: 'The request origin is not trusted.',
-}
-
-
-def http_error_view(exc: HTTPError, request: Any) -> Response:
-    """Problem details for an HTTP error on a restkit route."""
-    detail = _PYRAMID_DETAILS.get(type(exc))
-    if detail is None:
-        detail = exc.detail if exc.detail is not None else exc.explanation
-    body = problem(
-        exc.code,
-        exc.title,
-        str(detail) if detail else None,
-        getattr(exc, 'problem_type', 'about:blank'),
-        **getattr(exc, 'problem_extra', {}),
-    )
-    errors = getattr(exc, 'errors', None)
-    if errors is not None:
-        if len(errors) > MAX_ERRORS:
-            # NOTE: one error per unknown key of a large body would make
-            # the answer several times larger than the request.
-            body['detail'] = (
-                f'{body.get("detail", "")} {len(errors)} errors; only the '
-                f'first {MAX_ERRORS} are listed.'
-            ).lstrip()
-            errors = errors[:MAX_ERRORS]
-        body['errors'] = errors
-    return problem_response(request, body, exc.headerlist)
-
-
-def url_decode_error_view(exc: Exception, request: Any) -> Response:
-    """400 for a path that is not UTF-8 once percent-decoded.
-
-    Pyramid raises ``URLDecodeError`` before routing; the ``restkit_route``
-    predicate applies this view only where the raw path matches one of the
-    kit's routes, whose chain then chooses the problem's format.
-    """
-    media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
-    route = raw_path_route(request)
-    request.restkit_media = _error_media(request, media_types, route)
-    body = problem(400, 'Bad Request', 'The path is not valid UTF-8.')
-    return problem_response(request, body)
-
-
-def method_not_allowed_view(exc: Exception, request: Any) -> Response:
-    """405 for a verb the route's class does not define."""
-    routes = request.registry.getUtility(IRestkitRoutes)
-    allow = routes[request.matched_route.name].allow
-    body = problem(
-        405,
-        'Method Not Allowed',
-        f'{request.method[:20]} is not allowed here; allowed: {allow}.',
-    )
-    return problem_response(request, body, [('Allow', allow)])
-
-
-def internal_error_view(exc: Exception, request: Any) -> Response:
-    """500 problem details; the traceback goes to the log, not the client."""
-    log.error(
-        'Unhandled error on %s %s',
-        request.method,
-        request.path_qs[:200],
-        exc_info=(type(exc), exc, exc.__traceback__),
-    )
-    body = problem(
-        500,
-        'Internal Server Error',
-        'The server could not complete the request.',
-    )
-    return problem_response(request, body)

@@ -16,13 +16,13 @@ from pyramid.exceptions import (
 )
 
 from pyramid_restkit import operation, resource
-from pyramid_restkit.config import (
+from pyramid_restkit.config.resources import (
     _takes_context,
     _takes_context_by_signature,
-    normalize_pattern,
 )
 from pyramid_restkit.errors import ResourceConfigurationError
 from pyramid_restkit.interfaces import IRestkitRoutes
+from pyramid_restkit.patterns import normalize_pattern
 
 
 class Items:

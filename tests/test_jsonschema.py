@@ -1,4 +1,4 @@
-"""Unit tests of :mod:`pyramid_restkit.jsonschema`.
+"""Unit tests of :mod:`pyramid_restkit.openapi.jsonschema`.
 
 The converter must describe what the kit's runtime does, so most tests
 check instances both ways: what :class:`~pyramid_restkit.schemas.Validator`
@@ -31,19 +31,19 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pyramid_restkit.ecma import (
-    _complement,
-    _Translator,
-    _Untranslatable,
-    ecma_pattern,
-)
 from pyramid_restkit.errors import (
     ResourceConfigurationError,
     ResponseValidationError,
     ValidationFailure,
 )
 from pyramid_restkit.formats.json import JSONRenderer
-from pyramid_restkit.jsonschema import (
+from pyramid_restkit.openapi.ecma import (
+    _complement,
+    _Translator,
+    _Untranslatable,
+    ecma_pattern,
+)
+from pyramid_restkit.openapi.jsonschema import (
     NUMERIC_PATTERN,
     REF,
     TIME_INPUT_PATTERN,

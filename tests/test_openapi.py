@@ -28,7 +28,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.security import Allowed, Denied
 
 from pyramid_restkit import RequestSchema, get_openapi, operation
-from pyramid_restkit.openapi import (
+from pyramid_restkit.openapi.document import (
     _none_in_text,
     _returns_none,
     openapi_path,

@@ -19,20 +19,17 @@ from pyramid.exceptions import (
 from pyramid.security import Allowed, Denied
 
 from pyramid_restkit import includeme
-from pyramid_restkit.config import (
-    OPERATION_OPTIONS,
-    RESOURCE_OPTIONS,
-    add_media_type,
-    add_resource,
-)
-from pyramid_restkit.decorators import OPERATION_ATTR
-from pyramid_restkit.errors import ResourceConfigurationError
-from pyramid_restkit.yamlconfig import (
+from pyramid_restkit.config.media_types import add_media_type
+from pyramid_restkit.config.options import OPERATION_OPTIONS, RESOURCE_OPTIONS
+from pyramid_restkit.config.resources import add_resource
+from pyramid_restkit.config.yaml import (
     MEDIA_TYPE_SPEC,
     OPERATION_SPEC,
     OPTION_SPEC,
     RESOURCE_SPEC,
 )
+from pyramid_restkit.decorators import OPERATION_ATTR
+from pyramid_restkit.errors import ResourceConfigurationError
 from tests.fixtures.yaml import resources
 from tests.fixtures.yaml.conflict import Clash
 from tests.fixtures.yaml.decorated import Items, ItemSchema

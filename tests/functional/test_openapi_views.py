@@ -23,10 +23,10 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from pyramid.interfaces import IRoutesMapper
 
-import pyramid_restkit.openapi
+import pyramid_restkit.openapi.document
 from pyramid_restkit import get_openapi
 from pyramid_restkit.interfaces import IOpenAPI
-from pyramid_restkit.openapi_views import ASSET_MAX_AGE, DOCS_EXTRA, OpenAPI
+from pyramid_restkit.openapi.views import ASSET_MAX_AGE, DOCS_EXTRA, OpenAPI
 
 MakeApp = Callable[[], webtest.TestApp]
 
@@ -407,14 +407,16 @@ def test_the_default_page_is_absent_without_the_extra(
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Count (and slow down) the builds of the document."""
     calls: list[float] = []
-    build = pyramid_restkit.openapi.build_document
+    build = pyramid_restkit.openapi.document.build_document
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(time.monotonic())
         time.sleep(0.05)
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(pyramid_restkit.openapi, 'build_document', counting)
+    monkeypatch.setattr(
+        pyramid_restkit.openapi.document, 'build_document', counting
+    )
     return calls
 
 

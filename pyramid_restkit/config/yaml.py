@@ -42,14 +42,14 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 from yaml.reader import ReaderError
 
-from .config import (
+from ..decorators import OPERATION_ATTR
+from ..errors import ResourceConfigurationError
+from ..schemas import as_schema
+from .options import (
     COLLECTION_VERBS,
     ITEM_VERBS,
     PERMISSION_VERBS,
 )
-from .decorators import OPERATION_ATTR
-from .errors import ResourceConfigurationError
-from .schemas import as_schema
 
 #: Method names an ``operations:`` entry (or a functions module) may use.
 METHOD_NAMES = (

@@ -15,9 +15,10 @@ from typing import Any
 from pyramid.interfaces import PHASE3_CONFIG, IRoutesMapper
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from .errors import ResourceConfigurationError
-from .interfaces import IOpenAPI
-from .openapi_views import (
+from ..errors import ResourceConfigurationError
+from ..interfaces import IOpenAPI
+from ..settings import parse_openapi_settings
+from .views import (
     DOCS_EXTRA,
     DOCS_UIS,
     AssetView,
@@ -28,7 +29,6 @@ from .openapi_views import (
     openapi_json_view,
     openapi_yaml_view,
 )
-from .settings import parse_openapi_settings
 
 #: The route names of the document and the documentation page.
 OPENAPI_ROUTES = {

@@ -11,12 +11,12 @@ from typing import Any
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from .errors import ResourceConfigurationError
-from .media import MediaType, MediaTypes
-from .negotiation import Negotiator
-from .schemas import Validator, compile_output
-from .settings import Settings
-from .views import Operation, RouteInfo, View, options_view
+from ..errors import ResourceConfigurationError
+from ..media import MediaType, MediaTypes
+from ..negotiation import Negotiator
+from ..schemas import Validator, compile_output
+from ..settings import Settings
+from ..views import Operation, RouteInfo, View, options_view
 
 #: What an operation's media options resolve to: its negotiator (None when
 #: it forces a media type), the forced type, and its parsers by input type.

@@ -23,8 +23,8 @@ from typing import Any
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 
-from .formats.yaml import YAMLRenderer
-from .interfaces import IOpenAPI
+from ..formats.yaml import YAMLRenderer
+from ..interfaces import IOpenAPI
 
 #: The documentation UIs: the ``openapi_ui_bundles`` subpackage holding
 #: the assets, and the files the page loads from it.
@@ -86,7 +86,7 @@ class OpenAPI:
                     )
                     # NOTE: imported here: applications that never serve
                     # the document do not load the generator.
-                    from .openapi import build_document
+                    from .document import build_document
 
                     self._document = build_document(
                         registry, info, self.converters

@@ -43,18 +43,19 @@ from typing import Any
 
 import colander
 
-from .decorators import OPERATION_ATTR
+from ..decorators import OPERATION_ATTR
+from ..formats.xml import PROBLEM_NAMESPACE
+from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
+from ..media import MediaType, MediaTypes
+from ..negotiation import FORMAT_PARAM
+from ..patterns import SUFFIX_PLACEHOLDER, with_suffix
+from ..problems import problem_media
+from ..schemas import RequestSchema
+from ..settings import Settings
+from ..views import Operation, RouteInfo
 from .ecma import ecma_pattern
-from .formats.xml import PROBLEM_NAMESPACE
-from .interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from .jsonschema import JSONSchemaConverter
-from .media import MediaType, MediaTypes
-from .negotiation import FORMAT_PARAM
-from .openapi_views import OpenAPIInfo
-from .predicates import SUFFIX_PLACEHOLDER, with_suffix
-from .schemas import RequestSchema
-from .settings import Settings
-from .views import Operation, RouteInfo, _problem_media
+from .views import OpenAPIInfo
 
 OPENAPI_VERSION = '3.1.0'
 REF = '#/components/schemas/'
@@ -907,8 +908,8 @@ class _Builder:
     ) -> dict[str, Any]:
         every = list(offers)
         # Errors raised before the operation negotiated (a permission, a
-        # query string) are in the route's format, as views._error_media
-        # chooses it; then each goes to its family as views._problem_media
+        # query string) are in the route's format, as views.error_media
+        # chooses it; then each goes to its family as views.problem_media
         # does.
         if route.negotiator is not None:
             every.extend(route.negotiator.offers)
@@ -916,7 +917,7 @@ class _Builder:
             every.append(self.media_types.by_name[self.media_types.default])
         content: dict[str, Any] = {}
         for media in every:
-            media = _problem_media(media, self.media_types)
+            media = problem_media(media, self.media_types)
             problem_type = media.problem_type
             assert problem_type is not None
             if problem_type in content:

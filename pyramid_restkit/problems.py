@@ -1,0 +1,181 @@
+"""Problem details (RFC 9457) for restkit routes: responses and error views.
+
+Every error on a restkit route is rendered here, in the problem family of
+the negotiated media type (``application/problem+json`` by default,
+``application/problem+xml`` when XML was negotiated, ...).  The error
+views apply only to the kit's own routes (the ``restkit_route``
+predicate), so the application's routes keep their own error handling.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
+from pyramid.httpexceptions import HTTPError
+from pyramid.response import Response
+
+from .errors import problem
+from .formats.json import JSONRenderer
+from .interfaces import IMediaTypes, IRestkitRoutes
+from .media import MediaType, MediaTypes, with_charset
+from .predicates import raw_path_route
+from .views import vary_accept
+
+log = logging.getLogger('pyramid_restkit')
+
+#: Most ``errors`` entries a problem lists; the detail counts the rest.
+MAX_ERRORS = 100
+
+_SKIP_HEADERS = frozenset({'content-type', 'content-length'})
+
+
+def error_media(
+    request: Any, media_types: MediaTypes, route: Any = None
+) -> MediaType:
+    """The format of an error raised before an operation negotiated.
+
+    ``route`` is the matched route unless given.
+    """
+    if route is None:
+        route = request.matched_route
+    info = None
+    if route is not None:
+        info = request.registry.getUtility(IRestkitRoutes).get(route.name)
+    negotiator = info.negotiator if info is not None else None
+    if negotiator is None:
+        return media_types.by_name[media_types.default]
+    media, vary = negotiator.select(request)
+    if vary:
+        request.restkit_vary = True
+    # A 406 is itself in the default format.
+    chosen: MediaType = media if media is not None else negotiator.default
+    return chosen
+
+
+#: Problem details in JSON when the registry has no usable ``json`` entry
+#: (an application may remove it): an error can always be rendered.
+FALLBACK_PROBLEM_MEDIA = MediaType(
+    'json',
+    'application/json',
+    renderer=JSONRenderer(),
+    problem_type='application/problem+json',
+)
+
+
+def problem_media(media: MediaType, media_types: MediaTypes) -> MediaType:
+    for candidate in (media, media_types.by_name.get('json')):
+        if candidate is None or candidate.renderer is None:
+            continue
+        if candidate.problem_type:
+            return candidate
+    return FALLBACK_PROBLEM_MEDIA
+
+
+def problem_response(
+    request: Any,
+    body: dict[str, Any],
+    headers: Any = (),
+) -> Response:
+    """Render ``body`` as problem details in the negotiated family.
+
+    ``application/problem+json`` unless the request negotiated a media type
+    with its own problem type (``application/problem+xml``...).
+    """
+    media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
+    media = request.__dict__.get('restkit_media')
+    if media is None:
+        media = error_media(request, media_types)
+    media = problem_media(media, media_types)
+    renderer: Any = media.renderer
+    dumps = getattr(renderer, 'dumps_problem', None) or renderer.dumps
+    response = Response(
+        body=dumps(body, request),
+        status=body['status'],
+        content_type=with_charset(
+            media.problem_type or 'application/problem+json'
+        ),
+        charset=None,
+    )
+    for name, value in headers:
+        if name.lower() not in _SKIP_HEADERS:
+            response.headers[name] = value
+    if getattr(request, 'restkit_vary', False):
+        response.vary = vary_accept(response.vary)
+    return response
+
+
+#: Pyramid's own errors whose detail names internal functions.
+_PYRAMID_DETAILS = {
+    BadCSRFToken: 'The CSRF token is missing or invalid.',
+    BadCSRFOrigin: 'The request origin is not trusted.',
+}
+
+
+def http_error_view(exc: HTTPError, request: Any) -> Response:
+    """Problem details for an HTTP error on a restkit route."""
+    detail = _PYRAMID_DETAILS.get(type(exc))
+    if detail is None:
+        detail = exc.detail if exc.detail is not None else exc.explanation
+    body = problem(
+        exc.code,
+        exc.title,
+        str(detail) if detail else None,
+        getattr(exc, 'problem_type', 'about:blank'),
+        **getattr(exc, 'problem_extra', {}),
+    )
+    errors = getattr(exc, 'errors', None)
+    if errors is not None:
+        if len(errors) > MAX_ERRORS:
+            # NOTE: one error per unknown key of a large body would make
+            # the answer several times larger than the request.
+            body['detail'] = (
+                f'{body.get("detail", "")} {len(errors)} errors; only the '
+                f'first {MAX_ERRORS} are listed.'
+            ).lstrip()
+            errors = errors[:MAX_ERRORS]
+        body['errors'] = errors
+    return problem_response(request, body, exc.headerlist)
+
+
+def url_decode_error_view(exc: Exception, request: Any) -> Response:
+    """400 for a path that is not UTF-8 once percent-decoded.
+
+    Pyramid raises ``URLDecodeError`` before routing; the ``restkit_route``
+    predicate applies this view only where the raw path matches one of the
+    kit's routes, whose chain then chooses the problem's format.
+    """
+    media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
+    route = raw_path_route(request)
+    request.restkit_media = error_media(request, media_types, route)
+    body = problem(400, 'Bad Request', 'The path is not valid UTF-8.')
+    return problem_response(request, body)
+
+
+def method_not_allowed_view(exc: Exception, request: Any) -> Response:
+    """405 for a verb the route's class does not define."""
+    routes = request.registry.getUtility(IRestkitRoutes)
+    allow = routes[request.matched_route.name].allow
+    body = problem(
+        405,
+        'Method Not Allowed',
+        f'{request.method[:20]} is not allowed here; allowed: {allow}.',
+    )
+    return problem_response(request, body, [('Allow', allow)])
+
+
+def internal_error_view(exc: Exception, request: Any) -> Response:
+    """500 problem details; the traceback goes to the log, not the client."""
+    log.error(
+        'Unhandled error on %s %s',
+        request.method,
+        request.path_qs[:200],
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    body = problem(
+        500,
+        'Internal Server Error',
+        'The server could not complete the request.',
+    )
+    return problem_response(request, body)
