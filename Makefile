@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit distcheck bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,18 @@ unit: $(BIN)/.installed
 	$(BIN)/coverage report --fail-under=100 \
 	    --include='pyramid_restkit/formats/*,pyramid_restkit/negotiation.py,pyramid_restkit/tweens.py'
 
-test: lint typecheck unit
+# The sdist and the wheel as users get them: built in isolation, checked
+# by twine, installed into a fresh virtualenv outside the source tree.
+distcheck: $(BIN)/.installed
+	rm -rf dist
+	$(BIN)/python -m build -q --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python .ci/check_dist.py dist
+
+test: lint typecheck unit distcheck
 
 bench: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) .coverage .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) dist .coverage .mypy_cache .ruff_cache .pytest_cache

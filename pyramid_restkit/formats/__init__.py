@@ -1,0 +1,5 @@
+"""The built-in media types: one module a format, ``_base`` for what they share.
+
+Each module holds a format's parser and renderer; the directives in
+:mod:`pyramid_restkit.config.media_types` register them.
+"""
