@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pyramid.httpexceptions import (
@@ -91,7 +91,7 @@ class Operation:
         max_body_size: int,
         max_depth: int,
         max_fields: int = 1000,
-        media_options: dict[str, dict[str, Any]] | None = None,
+        media_options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.cls = cls
         self.attr = attr

@@ -155,27 +155,27 @@ def test_full_document_introspection(config: Configurator) -> None:
     introspector = config.registry.introspector
     posts = introspector.get('restkit resources', 'posts')
     ops = posts['operations']
-    assert ops['collection_get']['summary'] == 'Blog posts'
-    assert ops['collection_get']['tags'] == ['posts']
-    assert ops['get']['tags'] == ['read']
-    assert ops['get']['summary'] == 'One post'
-    assert ops['get']['description'] == 'Reads one post.'
-    assert ops['delete']['summary'] == 'from the decorator'
-    assert ops['collection_get']['description'] == 'The posts of the blog.'
-    assert ops['collection_get']['media_options'] == {
+    assert ops['collection_get'].summary == 'Blog posts'
+    assert ops['collection_get'].tags == ('posts',)
+    assert ops['get'].tags == ('read',)
+    assert ops['get'].summary == 'One post'
+    assert ops['get'].description == 'Reads one post.'
+    assert ops['delete'].summary == 'from the decorator'
+    assert ops['collection_get'].description == 'The posts of the blog.'
+    assert ops['collection_get'].media_options == {
         'upper': {'prefix': 'posts:', 'extra': [1, {'a': 'b'}]}
     }
-    assert type(ops['collection_get']['media_options']['upper']) is dict
+    assert type(ops['collection_get'].media_options['upper']) is dict
     # responses (statuses as integers), deprecated, operation_id
-    assert ops['collection_get']['responses'] == {404: 'No such post.'}
-    assert ops['collection_get']['deprecated'] is False
-    assert 'operation_id' not in ops['collection_get']
-    assert ops['get']['responses'] == {
+    assert ops['collection_get'].responses == {404: 'No such post.'}
+    assert ops['collection_get'].deprecated is False
+    assert 'operation_id' not in ops['collection_get'].given
+    assert ops['get'].responses == {
         404: 'No post with this id.',
         410: 'Deleted.',
     }
-    assert ops['get']['deprecated'] is True
-    assert ops['get']['operation_id'] == 'readPost'
+    assert ops['get'].deprecated is True
+    assert ops['get'].operation_id == 'readPost'
     upper = introspector.get('restkit media types', 'upper')['media']
     assert upper.suffixes == ('.up',)
     assert upper.input_types == ('application/x-upper', 'text/x-upper')
@@ -267,10 +267,10 @@ def test_defaults_responses_and_deprecated(
     config.commit()
     intr = config.registry.introspector.get('restkit resources', 'tagged')
     ops = intr['operations']
-    assert ops['collection_get']['deprecated'] is False
-    assert ops['collection_get']['responses'] == {401: 'Log in.'}
+    assert ops['collection_get'].deprecated is False
+    assert ops['collection_get'].responses == {401: 'Log in.'}
     # an operation's responses replace the resource's, as every option
-    assert ops['get']['responses'] == {404: 'No such tag.', 503: 'Later.'}
+    assert ops['get'].responses == {404: 'No such tag.', 503: 'Later.'}
 
 
 # -- the three ways are one ---------------------------------------------------
@@ -1002,9 +1002,9 @@ def test_yaml_12_scalars(config: Configurator, tmp_path: Path) -> None:
     config.commit()
     intr = config.registry.introspector.get('restkit resources', 'tagged')
     ops = intr['operations']['get']
-    assert ops['summary'] == 'no'
-    assert ops['description'] == '2026-01-01'
-    assert ops['media_options'] == {
+    assert ops.summary == 'no'
+    assert ops.description == '2026-01-01'
+    assert ops.media_options == {
         'json': {'indent': None, 'f': 1.5, 't': True}
     }
 

@@ -17,6 +17,7 @@ from ..negotiation import Negotiator
 from ..schemas import Validator, compile_output
 from ..settings import Settings
 from ..views import Operation, RouteInfo, View, options_view
+from .options import Options
 
 #: What an operation's media options resolve to: its negotiator (None when
 #: it forces a media type), the forced type, and its parsers by input type.
@@ -58,8 +59,7 @@ class RouteTable(dict[str, RouteInfo]):
 def build_operation(
     cls: type,
     attr: str,
-    verb: str,
-    opts: dict[str, Any],
+    opts: Options,
     *,
     takes_context: bool,
     settings: Settings,
@@ -68,8 +68,9 @@ def build_operation(
     default_permission: str | None,
     where: str,
 ) -> Operation:
+    verb = opts.verb
     negotiator, forced, parsers = _media_setup(opts, media_types, table, where)
-    schema = opts.get('schema')
+    schema = opts.schema
     validator = None
     if schema is not None:
         # PERF: operations sharing a schema share its prepared clones.
@@ -83,25 +84,25 @@ def build_operation(
                 status=settings.validation_status,
             )
             table.validators[key] = validator
-    permission = opts.get('permission')
+    permission = opts.permission
     if isinstance(permission, Mapping):
         permission = permission.get(verb)
     if permission is None and verb != 'OPTIONS':
         permission = default_permission
     if permission == NO_PERMISSION_REQUIRED:
         permission = None
-    response_schema = opts.get('response_schema')
+    response_schema = opts.response_schema
     return Operation(
         cls=cls,
         attr=attr,
         takes_context=takes_context,
-        status=opts.get('status') or 200,
+        status=opts.status or 200,
         permission=permission,
         negotiator=negotiator,
         forced=forced,
         validator=validator,
         parsers=parsers,
-        media_options=opts.get('media_options') or {},
+        media_options=opts.media_options or {},
         output=None
         if response_schema is None
         else compile_output(response_schema),
@@ -112,7 +113,7 @@ def build_operation(
 
 
 def _media_setup(
-    opts: dict[str, Any],
+    opts: Options,
     media_types: MediaTypes,
     table: RouteTable,
     where: str,
@@ -126,20 +127,19 @@ def _media_setup(
     operation, and is used again only while each media type it was built
     from is still the registered one.
     """
-    names = opts.get('media_types')
-    forced = opts.get('media_type')
+    names = opts.media_types
+    forced = opts.media_type
     key = (
         names,
         forced,
-        opts.get('default_media_type'),
-        'default_media_type' in opts,
+        opts.default_media_type,
+        'default_media_type' in opts.given,
         media_types.enabled,
         media_types.default,
     )
-    try:
-        entry = table.media_setups.get(key)
-    except TypeError:  # an unhashable option: checked (and refused) below
-        return _build_media_setup(opts, media_types, table, where)
+    # NOTE: every part of the key is hashable: Options.check made the
+    # names a tuple and refused anything but strings for the others.
+    entry = table.media_setups.get(key)
     by_name = media_types.by_name
     if entry is not None:
         built_from, setup = entry
@@ -155,12 +155,12 @@ def _media_setup(
 
 
 def _build_media_setup(
-    opts: dict[str, Any],
+    opts: Options,
     media_types: MediaTypes,
     table: RouteTable,
     where: str,
 ) -> MediaSetup:
-    names = opts.get('media_types') or media_types.enabled
+    names = opts.media_types or media_types.enabled
     for media_name in names:
         if media_name not in media_types.enabled:
             raise ResourceConfigurationError(
@@ -174,16 +174,16 @@ def _build_media_setup(
     ]
     forced = None
     negotiator = None
-    if opts.get('media_type') is not None:
-        forced = media_types.get(opts['media_type'])
+    if opts.media_type is not None:
+        forced = media_types.get(opts.media_type)
         if forced.renderer is None:
             raise ResourceConfigurationError(
                 f'{where}: media type {forced.name!r} cannot render'
             )
     else:
-        default_name = opts.get('default_media_type') or media_types.default
+        default_name = opts.default_media_type or media_types.default
         if default_name not in [m.name for m in renderable]:
-            if 'default_media_type' in opts:
+            if 'default_media_type' in opts.given:
                 raise ResourceConfigurationError(
                     f'{where}: default_media_type {default_name!r} is not '
                     f'among its media types ({", ".join(names)})'
@@ -200,5 +200,5 @@ def _build_media_setup(
                 renderable, media_types.by_name[default_name]
             )
             table.negotiators[key] = negotiator
-    parsers = media_types.parsers(names, 'media_types' in opts)
+    parsers = media_types.parsers(names, 'media_types' in opts.given)
     return negotiator, forced, parsers

@@ -1,14 +1,26 @@
-"""The options a resource or an operation takes, checked once.
+"""The options table: every option of a resource or an operation, once.
 
-``config.add_resource``, ``@resource``, ``@operation`` and the YAML loader
-all hand their keywords to :func:`check_operation`, which refuses unknown
-names and bad values with a :class:`ResourceConfigurationError` naming
-them.
+Each option is one :class:`Option` row of :data:`OPTIONS`: its name, its
+scope (a resource's option applies to all its operations and may be
+overridden by ``@operation``; an operation's applies to one verb), the
+verbs it applies to, the kind of value it takes and a one-line
+description.  The kind names the check that normalizes the value (and the
+YAML loader's reader of it, see :mod:`pyramid_restkit.config.yaml`).
+
+Checked options become an :class:`Options`: a frozen, typed object with
+one attribute per option.  ``config.add_resource`` builds it from its
+keywords and each method's ``@operation`` (the YAML loader calls the same
+directive), the commit builds the runtime from it
+(:mod:`pyramid_restkit.config.operations`), and the introspector hands it
+to the OpenAPI builder and ``prestkit``.  Adding an option is adding a
+row here and a field to :class:`Options`, then reading it where it acts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ResourceConfigurationError
@@ -31,28 +43,177 @@ ITEM_VERBS = {
 BODY_VERBS = frozenset({'POST', 'PUT', 'PATCH'})
 PERMISSION_VERBS = frozenset({'GET', 'POST', 'PUT', 'PATCH', 'DELETE'})
 
-#: Options a resource sets for all its operations.
-RESOURCE_OPTIONS = frozenset(
-    {
-        'schema',
-        'response_schema',
+#: Which verbs a resource-wide option reaches (an ``@operation`` value
+#: always applies to its own method).
+ALL, BODY, NOT_OPTIONS = 'all', 'body', 'not options'
+
+
+@dataclass(frozen=True)
+class Option:
+    """One row of the options table."""
+
+    name: str
+    #: ``'resource'``: also per operation; ``'operation'``: one verb only.
+    scope: str
+    #: The kind of value: names the check here and the reader in YAML.
+    kind: str
+    #: The verbs a resource-wide value reaches: ALL, BODY or NOT_OPTIONS.
+    applies: str
+    doc: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option('schema', 'resource', 'schema', BODY, 'input schema (colander)'),
+    Option('response_schema', 'resource', 'schema', ALL, 'output schema'),
+    Option(
         'permission',
-        'media_types',
+        'resource',
+        'permission',
+        NOT_OPTIONS,
+        'a permission, or a mapping of verbs to permissions',
+    ),
+    Option('media_types', 'resource', 'names', ALL, 'the media types served'),
+    Option(
         'default_media_type',
-        'summary',
-        'description',
-        'tags',
+        'resource',
+        'string',
+        ALL,
+        'the media type when the client expresses no preference',
+    ),
+    Option('summary', 'resource', 'string', ALL, 'OpenAPI summary'),
+    Option('description', 'resource', 'string', ALL, 'OpenAPI description'),
+    Option('tags', 'resource', 'strings', ALL, 'OpenAPI tags'),
+    Option(
         'media_options',
+        'resource',
+        'media_options',
+        ALL,
+        'renderer options per media type name',
+    ),
+    Option(
         'responses',
-        'deprecated',
-    }
+        'resource',
+        'responses',
+        ALL,
+        'documented statuses: status -> description',
+    ),
+    Option('deprecated', 'resource', 'boolean', ALL, 'deprecated in OpenAPI'),
+    Option('status', 'operation', 'status', ALL, 'the success status'),
+    Option(
+        'media_type',
+        'operation',
+        'string',
+        ALL,
+        'the one media type of the response (no negotiation)',
+    ),
+    Option('operation_id', 'operation', 'string', ALL, 'OpenAPI operationId'),
 )
+BY_NAME = {option.name: option for option in OPTIONS}
+
+#: Options a resource sets for all its operations.
+RESOURCE_OPTIONS = frozenset(o.name for o in OPTIONS if o.scope == 'resource')
 #: Options of ``@operation``: the resource's plus those of one verb.
-OPERATION_OPTIONS = RESOURCE_OPTIONS | {
-    'status',
-    'media_type',
-    'operation_id',
-}
+OPERATION_OPTIONS = frozenset(BY_NAME)
+
+
+@dataclass(frozen=True)
+class Options:
+    """The checked options of a resource, or of one of its operations.
+
+    Every attribute is ``None`` when not given; :attr:`given` says which
+    were given (a given ``None`` differs from an absent option where a
+    resource's value is overridden).  ``verb`` is set on the options of
+    one operation (:meth:`for_verb`), empty on a resource's.
+    """
+
+    schema: Any = None
+    response_schema: Any = None
+    permission: str | Mapping[str, str] | None = None
+    media_types: tuple[str, ...] | None = None
+    default_media_type: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] | None = None
+    media_options: Mapping[str, Mapping[str, Any]] | None = None
+    responses: Mapping[int, str] | None = None
+    deprecated: bool | None = None
+    status: int | None = None
+    media_type: str | None = None
+    operation_id: str | None = None
+    verb: str = ''
+    given: frozenset[str] = frozenset()
+
+    @classmethod
+    def check(
+        cls,
+        options: Mapping[str, Any],
+        where: str,
+        scope: str = 'operation',
+        schemas: dict[type, Any] | None = None,
+    ) -> Options:
+        """Check raw keywords against the table (``scope`` limits names).
+
+        ``schemas`` maps schema classes to the instance made of each so far
+        in this configuration: every operation naming a class shares one
+        instance and so (see ``RouteTable.validators``) one set of
+        prepared schemas.
+        """
+        allowed = RESOURCE_OPTIONS if scope == 'resource' else BY_NAME
+        check_options(options, allowed, f'{where}: ' if where else '')
+        values = {
+            name: _CHECKS[BY_NAME[name].kind](
+                value, f'{where}: {name}', schemas
+            )
+            for name, value in options.items()
+        }
+        return cls(**values, given=frozenset(values))
+
+    def merged(self, other: Options) -> Options:
+        """These options with those ``other`` gives replacing them."""
+        if not other.given:
+            return self
+        values = {name: getattr(other, name) for name in other.given}
+        return dataclasses.replace(
+            self, **values, given=self.given | other.given
+        )
+
+    def for_verb(self, verb: str) -> Options:
+        """A resource's options as they reach an operation of ``verb``."""
+        dropped = {
+            option.name
+            for option in OPTIONS
+            if option.name in self.given
+            and (
+                (option.applies == BODY and verb not in BODY_VERBS)
+                or (option.applies == NOT_OPTIONS and verb == 'OPTIONS')
+            )
+        }
+        return dataclasses.replace(
+            self,
+            **dict.fromkeys(dropped),
+            verb=verb,
+            given=self.given - dropped,
+        )
+
+    # TODO(lead): mapping-style reads for the OpenAPI builder, removed
+    # once it reads attributes.
+    def get(self, name: str, default: Any = None) -> Any:
+        value = getattr(self, name)
+        return default if value is None else value
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.given
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        """The given options as ``(name, value)`` pairs, in table order."""
+        return [
+            (option.name, getattr(self, option.name))
+            for option in OPTIONS
+            if option.name in self.given
+        ]
 
 
 def check_options(
@@ -70,34 +231,50 @@ def check_options(
         )
 
 
-def _check_permission(permission: Any) -> Any:
-    if permission is None or isinstance(permission, str):
-        return permission
-    if isinstance(permission, Mapping):
+# -- the checks of each kind of value ----------------------------------------
+
+Check = Callable[[Any, str, 'dict[type, Any] | None'], Any]
+
+
+def _schema(value: Any, what: str, schemas: dict[type, Any] | None) -> Any:
+    if schemas is not None and isinstance(value, type):
+        # PERF: a schema class named by many operations is made (and
+        # prepared, at commit) once per configuration.
+        schema = schemas.get(value)
+        if schema is None:
+            schema = schemas[value] = as_schema(value, what)
+        return schema
+    return as_schema(value, what)
+
+
+def _permission(value: Any, what: str, _: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
         normalized = {}
-        for verb, value in permission.items():
+        for verb, permission in value.items():
             key = str(verb).upper()
             if key not in PERMISSION_VERBS:
                 raise ResourceConfigurationError(
-                    f'permission names the verb {verb!r}; expected one of '
+                    f'{what} names the verb {verb!r}; expected one of '
                     f'{", ".join(sorted(PERMISSION_VERBS))}'
                 )
-            if not isinstance(value, str):
+            if not isinstance(permission, str):
                 raise ResourceConfigurationError(
-                    f'the permission of {key} must be a string: {value!r}'
+                    f'{what}: the permission of {key} must be a string: '
+                    f'{permission!r}'
                 )
-            normalized[key] = value
+            normalized[key] = permission
         return normalized
     raise ResourceConfigurationError(
-        f'permission must be a string or a mapping of verbs, not '
-        f'{permission!r}'
+        f'{what} must be a string or a mapping of verbs, not {value!r}'
     )
 
 
-def _check_names(value: Any, what: str) -> tuple[str, ...]:
+def _names(value: Any, what: str, _: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = value.split()
-    names = tuple(value)
+    names = tuple(value) if isinstance(value, Iterable) else ()
     if not names or not all(isinstance(name, str) for name in names):
         raise ResourceConfigurationError(
             f'{what} must be a non-empty list of media type names: {value!r}'
@@ -105,96 +282,98 @@ def _check_names(value: Any, what: str) -> tuple[str, ...]:
     return names
 
 
-def _check_operation(
-    options: dict[str, Any],
-    where: str,
-    schemas: dict[type, Any] | None = None,
-) -> dict[str, Any]:
-    """Check and normalize an operation's options.
-
-    ``schemas`` maps schema classes to the instance made of each so far in
-    this configuration: every operation naming a class shares one instance
-    and so (see ``RouteTable.validators``) one set of prepared schemas.
-    """
-    checked = dict(options)
-    for key in ('schema', 'response_schema'):
-        if key in checked:
-            value = checked[key]
-            if schemas is not None and isinstance(value, type):
-                schema = schemas.get(value)
-                if schema is None:
-                    schema = schemas[value] = as_schema(
-                        value, f'{where}: {key}'
-                    )
-                checked[key] = schema
-            else:
-                checked[key] = as_schema(value, f'{where}: {key}')
-    if 'permission' in checked:
-        checked['permission'] = _check_permission(checked['permission'])
-    if 'media_types' in checked:
-        checked['media_types'] = _check_names(
-            checked['media_types'], f'{where}: media_types'
+def _strings(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    strings = tuple(value) if isinstance(value, Iterable) else None
+    if strings is None or not all(isinstance(s, str) for s in strings):
+        raise ResourceConfigurationError(
+            f'{what} must be a list of strings, not {value!r}'
         )
-    media_options = checked.get('media_options')
-    if media_options is not None and not (
-        isinstance(media_options, Mapping)
+    return strings
+
+
+def _string(value: Any, what: str, _: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ResourceConfigurationError(
+            f'{what} must be a string, not {value!r}'
+        )
+    return value
+
+
+def _boolean(value: Any, what: str, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ResourceConfigurationError(
+            f'{what} must be true or false, not {value!r}'
+        )
+    return value
+
+
+def _status(value: Any, what: str, _: Any) -> int | None:
+    if value is not None and (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not 200 <= value < 400
+    ):
+        raise ResourceConfigurationError(
+            f'{what} must be a 2xx or 3xx code, not {value!r}'
+        )
+    return value
+
+
+def _media_options(value: Any, what: str, _: Any) -> Any:
+    if value is not None and not (
+        isinstance(value, Mapping)
         and all(
             isinstance(k, str) and isinstance(v, Mapping)
-            for k, v in media_options.items()
+            for k, v in value.items()
         )
     ):
         raise ResourceConfigurationError(
-            f'{where}: media_options maps media type names to option '
-            f'mappings, e.g. {{"xml": {{"root": "post"}}}}: {media_options!r}'
+            f'{what} maps media type names to option mappings, e.g. '
+            f'{{"xml": {{"root": "post"}}}}: {value!r}'
         )
-    responses = checked.get('responses')
-    if responses is not None:
-        checked['responses'] = _check_responses(responses, where)
-    for key in ('operation_id', 'summary', 'description'):
-        value = checked.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ResourceConfigurationError(
-                f'{where}: {key} must be a string, not {value!r}'
-            )
-    if 'deprecated' in checked and not isinstance(checked['deprecated'], bool):
-        raise ResourceConfigurationError(
-            f'{where}: deprecated must be true or false, not '
-            f'{checked["deprecated"]!r}'
-        )
-    status = checked.get('status')
-    if status is not None and (
-        not isinstance(status, int)
-        or isinstance(status, bool)
-        or not 200 <= status < 400
-    ):
-        raise ResourceConfigurationError(
-            f'{where}: status must be a 2xx or 3xx code, not {status!r}'
-        )
-    return checked
+    return value
 
 
-def _check_responses(responses: Any, where: str) -> dict[int, str]:
-    """Check ``responses``: HTTP status -> description (for OpenAPI)."""
-    if not isinstance(responses, Mapping):
+def _responses(value: Any, what: str, _: Any) -> dict[int, str] | None:
+    """HTTP status -> description (for OpenAPI)."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
         raise ResourceConfigurationError(
-            f'{where}: responses maps statuses to descriptions, e.g. '
-            f'{{404: "No such post."}}: {responses!r}'
+            f'{what} maps statuses to descriptions, e.g. '
+            f'{{404: "No such post."}}: {value!r}'
         )
     checked = {}
-    for status, description in responses.items():
+    for status, description in value.items():
         if (
             not isinstance(status, int)
             or isinstance(status, bool)
             or not 200 <= status < 600
         ):
             raise ResourceConfigurationError(
-                f'{where}: responses: {status!r} is not an HTTP status '
-                '(200-599)'
+                f'{what}: {status!r} is not an HTTP status (200-599)'
             )
         if not isinstance(description, str):
             raise ResourceConfigurationError(
-                f'{where}: responses: the description of {status} must be '
-                f'a string, not {description!r}'
+                f'{what}: the description of {status} must be a string, '
+                f'not {description!r}'
             )
         checked[status] = description
     return checked
+
+
+_CHECKS: dict[str, Check] = {
+    'schema': _schema,
+    'permission': _permission,
+    'names': _names,
+    'strings': _strings,
+    'string': _string,
+    'boolean': _boolean,
+    'status': _status,
+    'media_options': _media_options,
+    'responses': _responses,
+}

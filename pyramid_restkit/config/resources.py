@@ -24,19 +24,15 @@ from ..errors import ResourceConfigurationError
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from ..media import MediaTypes
 from ..negotiation import Negotiator
-from ..patterns import normalize_pattern, suffix_pregenerator, with_suffix
+from ..patterns import (
+    normalize_pattern,
+    suffix_pregenerator,
+    with_suffix,
+)
 from ..settings import Settings
 from ..views import VERB_ORDER, RouteInfo, View
 from .operations import RouteTable, build_operation
-from .options import (
-    BODY_VERBS,
-    COLLECTION_VERBS,
-    ITEM_VERBS,
-    OPERATION_OPTIONS,
-    RESOURCE_OPTIONS,
-    _check_operation,
-    check_options,
-)
+from .options import COLLECTION_VERBS, ITEM_VERBS, Options
 
 _OBJECT_NEW: Any = object.__new__
 
@@ -132,7 +128,6 @@ def add_resource(
         raise ResourceConfigurationError(
             f'add_resource needs a class, not {cls!r}'
         )
-    check_options(options, RESOURCE_OPTIONS)
     name = name if name is not None else cls.__name__.lower()
     if not isinstance(name, str) or not name:
         raise ResourceConfigurationError(
@@ -144,13 +139,9 @@ def add_resource(
             f'{where} needs a collection_path, a path, or both'
         )
     # PERF: a schema class named by many resources is made (and prepared,
-    # at commit) once per configuration; see _check_operation.
+    # at commit) once per configuration; see Options.check.
     schemas = config.registry.getUtility(IRestkitRoutes).schemas
-    defaults = _check_operation(options, where, schemas) if options else {}
-    # The resource's options for verbs without a body: all but the schema.
-    bodiless = {
-        key: value for key, value in defaults.items() if key != 'schema'
-    }
+    defaults = Options.check(options, where, 'resource', schemas)
     routes = []
     for suffix, pattern, verbs in (
         ('collection', collection_path, COLLECTION_VERBS),
@@ -180,16 +171,12 @@ def add_resource(
                 f'{where} has a {suffix} path {pattern!r} but no method '
                 f'for it (expected one of {", ".join(verbs)})'
             )
-        operations = {}
-        for attr, verb in methods.items():
-            merged = dict(defaults if verb in BODY_VERBS else bodiless)
-            own = getattr(getattr(cls, attr), OPERATION_ATTR, None)
-            if own:
-                check_options(own, OPERATION_OPTIONS, f'{where}.{attr}: ')
-                merged.update(
-                    _check_operation(own, f'{where}.{attr}', schemas)
-                )
-            operations[attr] = (verb, merged)
+        operations = {
+            attr: defaults.for_verb(verb).merged(
+                _own_options(cls, attr, where, schemas)
+            )
+            for attr, verb in methods.items()
+        }
         routes.append((f'{name}.{suffix}', pattern, operations))
 
     options_attr = {'collection': 'collection_options', 'item': 'options'}
@@ -211,25 +198,15 @@ def add_resource(
     # walks the stack again for a location conflicts never show.
     info = config.action_info
     for route_name, pattern, operations in routes:
-        allow = _allow(verb for verb, _ in operations.values())
+        allow = _allow(opts.verb for opts in operations.values())
         route = RouteInfo(allow)
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
         if callable(getattr(cls, custom_options, None)):
             # The resource's options but its permission (OPTIONS needs
             # none) and body schema, then the method's own.
-            own = getattr(getattr(cls, custom_options), OPERATION_ATTR, {})
-            check_options(
-                own, OPERATION_OPTIONS, f'{where}.{custom_options}: '
+            operations[custom_options] = defaults.for_verb('OPTIONS').merged(
+                _own_options(cls, custom_options, where, schemas)
             )
-            opts = {
-                key: value
-                for key, value in defaults.items()
-                if key not in ('permission', 'schema')
-            }
-            opts.update(
-                _check_operation(own, f'{where}.{custom_options}', schemas)
-            )
-            operations[custom_options] = ('OPTIONS', opts)
         infos.append((route_name, route, operations))
         config.add_route(
             route_name,
@@ -247,8 +224,9 @@ def add_resource(
             _info=info,
         )
         intr['routes'][route_name] = {'pattern': pattern, 'allow': allow}
-        for attr, (verb, opts) in operations.items():
-            intr['operations'][attr] = dict(opts, verb=verb)
+        for attr, opts in operations.items():
+            verb = opts.verb
+            intr['operations'][attr] = opts
             op_intr = config.introspectable(
                 'restkit operations',
                 (name, attr),
@@ -299,7 +277,7 @@ def _register_resource(
     registry: Any,
     cls: type,
     where: str,
-    infos: list[tuple[str, RouteInfo, dict[str, tuple[str, dict[str, Any]]]]],
+    infos: list[tuple[str, RouteInfo, dict[str, Options]]],
     takes_context: bool,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
@@ -308,11 +286,10 @@ def _register_resource(
     table: RouteTable = registry.getUtility(IRestkitRoutes)
     default_permission = registry.queryUtility(IDefaultPermission)
     for route_name, route, operations in infos:
-        for attr, (verb, opts) in operations.items():
-            route.operations[verb] = build_operation(
+        for attr, opts in operations.items():
+            route.operations[opts.verb] = build_operation(
                 cls,
                 attr,
-                verb,
                 opts,
                 takes_context=takes_context,
                 settings=settings,
@@ -338,3 +315,16 @@ def _error_negotiator(operations: Mapping[str, Any]) -> Negotiator | None:
         if negotiator is not None:
             return negotiator
     return None
+
+
+def _own_options(
+    cls: type, attr: str, where: str, schemas: dict[type, Any]
+) -> Options:
+    """The options ``@operation`` set on ``cls``'s method ``attr``."""
+    own = getattr(getattr(cls, attr), OPERATION_ATTR, None)
+    if not own:
+        return _NO_OPTIONS
+    return Options.check(own, f'{where}.{attr}', 'operation', schemas)
+
+
+_NO_OPTIONS = Options()

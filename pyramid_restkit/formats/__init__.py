@@ -1,4 +1,4 @@
-"""The built-in media types: one module a format, ``_base`` for what they share.
+"""The built-in media types: one module a format, ``_base`` for the rest.
 
 Each module holds a format's parser and renderer; the directives in
 :mod:`pyramid_restkit.config.media_types` register them.

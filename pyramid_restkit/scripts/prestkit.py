@@ -366,8 +366,8 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
         forced = None
     return {
         'method': operation.attr,
-        'schema': _qualname(options.get('schema')),
-        'response_schema': _qualname(options.get('response_schema')),
+        'schema': _qualname(options.schema),
+        'response_schema': _qualname(options.response_schema),
         'status': operation.status,
         'permission': operation.permission,
         'media_types': media_types,
