@@ -40,6 +40,13 @@ ITEM_VERBS = {
     'patch': 'PATCH',
     'delete': 'DELETE',
 }
+#: Method names an ``operations:`` entry (or a functions module) may use.
+METHOD_NAMES = (
+    *COLLECTION_VERBS,
+    *ITEM_VERBS,
+    'collection_options',
+    'options',
+)
 BODY_VERBS = frozenset({'POST', 'PUT', 'PATCH'})
 PERMISSION_VERBS = frozenset({'GET', 'POST', 'PUT', 'PATCH', 'DELETE'})
 

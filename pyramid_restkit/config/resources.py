@@ -11,10 +11,11 @@ action, at commit, when every media type and setting is known.
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from inspect import CO_VARARGS
-from types import FunctionType
+from types import FunctionType, ModuleType
 from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
@@ -32,7 +33,7 @@ from ..patterns import (
 from ..settings import Settings
 from ..views import VERB_ORDER, RouteInfo, View
 from .operations import RouteTable, build_operation
-from .options import COLLECTION_VERBS, ITEM_VERBS, Options
+from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
 
 _OBJECT_NEW: Any = object.__new__
 
@@ -328,3 +329,65 @@ def _own_options(
 
 
 _NO_OPTIONS = Options()
+
+
+# -- classes made for YAML declarations --------------------------------------
+
+
+def functions_resource(module: ModuleType) -> type:
+    """A resource class whose methods call ``module``'s functions."""
+
+    def __init__(self: Any, request: Any) -> None:
+        self.request = request
+
+    def method(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        @functools.wraps(function)
+        def call(self: Any) -> Any:
+            return function(self.request)
+
+        return call
+
+    name = module.__name__.rpartition('.')[2]
+    namespace: dict[str, Any] = {
+        attr: method(getattr(module, attr))
+        for attr in METHOD_NAMES
+        if callable(getattr(module, attr, None))
+    }
+    namespace.update(
+        __init__=__init__,
+        __module__=module.__name__,
+        __qualname__=name,
+        __doc__=module.__doc__,
+    )
+    return type(name, (), namespace)
+
+
+def with_operation_options(cls: type, operations: dict[str, Any]) -> type:
+    """A subclass of ``cls`` whose methods carry ``operations``' options.
+
+    The user's class is left alone: each overriding method calls the
+    inherited one through ``super()`` and carries, as ``@operation`` would
+    set them, the inherited method's options updated with the YAML ones.
+    """
+
+    def override(attr: str, options: dict[str, Any]) -> Any:
+        inherited = getattr(cls, attr)
+
+        @functools.wraps(inherited)
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return getattr(super(subclass, self), attr)(*args, **kwargs)
+
+        own = getattr(inherited, OPERATION_ATTR, {})
+        setattr(method, OPERATION_ATTR, {**own, **options})
+        return method
+
+    namespace = {
+        attr: override(attr, options) for attr, options in operations.items()
+    }
+    namespace.update(
+        __module__=cls.__module__,
+        __qualname__=cls.__qualname__,
+        __doc__=cls.__doc__,
+    )
+    subclass = type(cls.__name__, (cls,), namespace)
+    return subclass

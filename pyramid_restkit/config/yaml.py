@@ -9,151 +9,34 @@ There is no second registration path: conflicts, the introspector,
 each call carries ``_info`` pointing at the YAML line, so conflict reports
 cite the file and line of the entry.
 
-The file is read by a loader built on PyYAML's ``SafeLoader`` that:
-
-* keeps the position of every mapping key and value, so that each error
-  is a :class:`~pyramid_restkit.errors.ResourceConfigurationError` whose
-  message starts with ``file:line:column:``;
-* refuses tags (``!!python/object`` and every other), anchors and
-  aliases, duplicate keys and keys that are not strings;
-* resolves plain scalars by the YAML 1.2 core schema, as the kit's YAML
-  media type does (``no`` and ``2026-01-01`` are strings).
-
-The format is described in ``docs/yaml.md``.
+The file is read by :mod:`pyramid_restkit.config.marked_yaml`, so that
+every error is a :class:`~pyramid_restkit.errors.ResourceConfigurationError`
+whose message starts with ``file:line:column:``.  The format is described
+in ``docs/yaml.md``.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 import inspect
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
-import yaml
 from pyramid.path import AssetResolver, DottedNameResolver
-from yaml.error import Mark, MarkedYAMLError
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, SequenceNode
-from yaml.reader import ReaderError
+from yaml.error import Mark
 
-from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError
 from ..patterns import pattern_problem
 from ..schemas import as_schema
+from .marked_yaml import MarkedList, MarkedMap, load, start_mark
 from .options import (
-    COLLECTION_VERBS,
-    ITEM_VERBS,
+    METHOD_NAMES,
     OPTIONS,
     PERMISSION_VERBS,
 )
-
-#: Method names an ``operations:`` entry (or a functions module) may use.
-METHOD_NAMES = (
-    *COLLECTION_VERBS,
-    *ITEM_VERBS,
-    'collection_options',
-    'options',
-)
-
-
-# -- loading -----------------------------------------------------------------
-
-
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers where it and its entries were."""
-
-    def __init__(self, mark: Mark) -> None:
-        super().__init__()
-        self.mark = mark
-        self.key_marks: dict[str, Mark] = {}
-        self.value_marks: dict[str, Mark] = {}
-
-
-class _Seq(list[Any]):
-    """A YAML sequence that remembers where its items were."""
-
-    def __init__(self, mark: Mark) -> None:
-        super().__init__()
-        self.mark = mark
-        self.marks: list[Mark] = []
-
-
-class MarkedLoader(yaml.SafeLoader):
-    """A safe loader recording positions; no tags, anchors or aliases."""
-
-    # NOTE: a fresh table: add_implicit_resolver below would otherwise
-    # extend a copy of SafeLoader's YAML 1.1 one (yes/no booleans, dates).
-    yaml_implicit_resolvers: dict[Any, Any] = {}
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise MarkedYAMLError(
-                problem='anchors and aliases are not allowed',
-                problem_mark=event.start_mark,
-            )
-        if event.tag is not None:
-            raise MarkedYAMLError(
-                problem=f'tags are not allowed: {event.tag!r}',
-                problem_mark=event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-    def construct_marked_map(self, node: MappingNode) -> _Map:
-        result = _Map(node.start_mark)
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                # e.g. a status of ``responses``: 404 is an integer
-                hint = f" (quote it: '{key}')" if type(key) is int else ''
-                raise MarkedYAMLError(
-                    problem=f'a key must be a string, not {key!r}{hint}',
-                    problem_mark=key_node.start_mark,
-                )
-            if key in result:
-                raise MarkedYAMLError(
-                    problem=f'duplicate key {key!r}',
-                    problem_mark=key_node.start_mark,
-                )
-            result[key] = self.construct_object(value_node, deep=True)
-            result.key_marks[key] = key_node.start_mark
-            result.value_marks[key] = value_node.start_mark
-        return result
-
-    def construct_marked_seq(self, node: SequenceNode) -> _Seq:
-        result = _Seq(node.start_mark)
-        for item in node.value:
-            result.append(self.construct_object(item, deep=True))
-            result.marks.append(item.start_mark)
-        return result
-
-
-_CORE = 'tag:yaml.org,2002:'
-for _tag, _regex, _first in (
-    ('null', r'~|null|Null|NULL|', '~nN'),
-    ('bool', r'true|True|TRUE|false|False|FALSE', 'tTfF'),
-    ('int', r'[-+]?[0-9]+', '-+0123456789'),
-    (
-        'float',
-        r'[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?',
-        '-+0123456789.',
-    ),
-):
-    MarkedLoader.add_implicit_resolver(
-        _CORE + _tag,
-        re.compile(f'^(?:{_regex})$'),
-        [*_first, ''] if _tag == 'null' else list(_first),
-    )
-MarkedLoader.add_constructor(
-    _CORE + 'int', lambda loader, node: int(node.value)
-)
-MarkedLoader.add_constructor(_CORE + 'map', MarkedLoader.construct_marked_map)
-MarkedLoader.add_constructor(_CORE + 'seq', MarkedLoader.construct_marked_seq)
-
+from .resources import functions_resource, with_operation_options
 
 # -- checking ----------------------------------------------------------------
 
@@ -184,8 +67,8 @@ class _Source:
 _Checker = Callable[[_Source, Any, Mark, str], Any]
 
 _KINDS = {
-    _Map: 'a mapping',
-    _Seq: 'a list',
+    MarkedMap: 'a mapping',
+    MarkedList: 'a list',
     str: 'a string',
     bool: 'a boolean',
     int: 'an integer',
@@ -215,7 +98,7 @@ def _boolean(src: _Source, value: Any, mark: Mark, key: str) -> bool:
 
 
 def _strings(src: _Source, value: Any, mark: Mark, key: str) -> list[str]:
-    if not isinstance(value, _Seq) or not all(
+    if not isinstance(value, MarkedList) or not all(
         isinstance(item, str) for item in value
     ):
         raise _expected(src, mark, key, 'a list of strings', value)
@@ -353,14 +236,19 @@ def _plain(value: Any) -> Any:
 
 def _mapping(
     src: _Source, value: Any, mark: Mark, key: str, what: str = 'a mapping'
-) -> _Map:
-    if not isinstance(value, _Map):
+) -> MarkedMap:
+    if not isinstance(value, MarkedMap):
         raise _expected(src, mark, key, what, value)
     return value
 
 
 def _check_name(
-    src: _Source, mapping: _Map, name: str, key: str, allowed: Any, what: str
+    src: _Source,
+    mapping: MarkedMap,
+    name: str,
+    key: str,
+    allowed: Any,
+    what: str,
 ) -> None:
     """Refuse ``name`` (written as ``key``) unless ``allowed`` has it."""
     if name not in allowed:
@@ -451,7 +339,7 @@ MEDIA_TYPE_SPEC: dict[str, _Checker] = {
 
 
 def _entries(src: _Source, value: Any, mark: Mark, key: str) -> Any:
-    if not isinstance(value, _Seq):
+    if not isinstance(value, MarkedList):
         raise _expected(src, mark, key, 'a list', value)
     return list(zip(value, value.marks, strict=True))
 
@@ -468,74 +356,12 @@ DOCUMENT_SPEC: dict[str, _Checker] = {
 }
 
 
-# -- classes -----------------------------------------------------------------
-
-
-def _functions_class(module: ModuleType) -> type:
-    """A resource class whose methods call ``module``'s functions."""
-
-    def __init__(self: Any, request: Any) -> None:
-        self.request = request
-
-    def method(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        @functools.wraps(function)
-        def call(self: Any) -> Any:
-            return function(self.request)
-
-        return call
-
-    name = module.__name__.rpartition('.')[2]
-    namespace: dict[str, Any] = {
-        attr: method(getattr(module, attr))
-        for attr in METHOD_NAMES
-        if callable(getattr(module, attr, None))
-    }
-    namespace.update(
-        __init__=__init__,
-        __module__=module.__name__,
-        __qualname__=name,
-        __doc__=module.__doc__,
-    )
-    return type(name, (), namespace)
-
-
-def _with_operations(cls: type, operations: dict[str, Any]) -> type:
-    """A subclass of ``cls`` whose methods carry ``operations``' options.
-
-    The user's class is left alone: each overriding method calls the
-    inherited one through ``super()`` and carries, as ``@operation`` would
-    set them, the inherited method's options updated with the YAML ones.
-    """
-
-    def override(attr: str, options: dict[str, Any]) -> Any:
-        inherited = getattr(cls, attr)
-
-        @functools.wraps(inherited)
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return getattr(super(subclass, self), attr)(*args, **kwargs)
-
-        own = getattr(inherited, OPERATION_ATTR, {})
-        setattr(method, OPERATION_ATTR, {**own, **options})
-        return method
-
-    namespace = {
-        attr: override(attr, options) for attr, options in operations.items()
-    }
-    namespace.update(
-        __module__=cls.__module__,
-        __qualname__=cls.__qualname__,
-        __doc__=cls.__doc__,
-    )
-    subclass = type(cls.__name__, (cls,), namespace)
-    return subclass
-
-
 def _resource(
     src: _Source, value: Any, mark: Mark, defaults: dict[str, Any]
 ) -> tuple[type, dict[str, Any]]:
     """Check one ``resources`` entry: the class and ``add_resource`` args."""
     fields = _fields(src, value, mark, 'resource', RESOURCE_SPEC)
-    entry: _Map = value
+    entry: MarkedMap = value
     if ('class' in fields) == ('module' in fields):
         raise src.error(
             entry.mark, "resource: expected either 'class' or 'module'"
@@ -551,7 +377,7 @@ def _resource(
         raise src.error(
             entry.value_marks[kind], f'{kind}: {entry[kind]!r} is not a {kind}'
         )
-    cls = found if kind == 'class' else _functions_class(found)
+    cls = found if kind == 'class' else functions_resource(found)
     operations = {}
     for attr, attr_mark, options in fields.pop('operations', ()):
         if not callable(getattr(cls, attr, None)):
@@ -561,7 +387,7 @@ def _resource(
             )
         operations[attr] = options
     if operations:
-        cls = _with_operations(cls, operations)
+        cls = with_operation_options(cls, operations)
     return cls, {**defaults, **fields}
 
 
@@ -581,28 +407,6 @@ def _read(spec: str, package: Any) -> tuple[str, str, Any]:
     # NOTE: dotted names are relative to the package holding the file; a
     # plain file system path has none, so the configurator's stands in.
     return filename, text, getattr(descriptor, 'pkg_name', package)
-
-
-def _start(filename: str) -> Mark:
-    return Mark(filename, 0, 0, 0, '', 0)
-
-
-def _load(src: _Source, text: str) -> Any:
-    try:
-        loader = MarkedLoader(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or _start(src.filename)
-        raise src.error(mark, f'invalid YAML: {exc.problem}') from exc
-    except ReaderError as exc:  # a control character, say
-        index = exc.position
-        line = text.count('\n', 0, index)
-        column = index - text.rfind('\n', 0, index) - 1
-        where = Mark(src.filename, index, line, column, '', 0)
-        raise src.error(where, f'invalid YAML: {exc.reason}') from exc
 
 
 def load_resources(config: Any, spec: str) -> None:
@@ -625,8 +429,8 @@ def load_resources(config: Any, spec: str) -> None:
     """
     filename, text, package = _read(spec, config.package)
     src = _Source(filename, text.splitlines(), DottedNameResolver(package))
-    document = _load(src, text)
-    start = _start(filename)
+    document = load(text, filename)
+    start = start_mark(filename)
     fields = _fields(src, document, start, 'document', DOCUMENT_SPEC)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any], Mark]] = []
     for item, mark in fields.get('media_types', ()):
