@@ -97,18 +97,8 @@ def includeme(config: Any) -> None:
     add_builtin_media_types(config)
     setup_openapi(config)
     # NOTE: read at include time, not in an action: loading a file calls
-    # directives, which must happen while the configuration is open.  The
-    # files are the application's configuration, not the kit's: Pyramid
-    # lets an including configuration override its includes' actions of
-    # the same discriminator, so with this configurator's include path an
-    # app's add_resource or scan would silently replace a YAML entry.  With
-    # the includer's path (include() appended this function's spec to it)
-    # they conflict, and the files may replace the kit's built-in media
-    # types, as a load_resources call of the app does.  Relative specs are
-    # relative to the root package, as those of pyramid.includes are.
-    includer = config.with_package(config.root_package)
-    if config.includepath[-1:] == (f'{__name__}:{includeme.__name__}',):
-        includer.includepath = config.includepath[:-1]
+    # directives, which must happen while the configuration is open.
+    includer = _includer(config)
     for spec in aslist(config.get_settings().get('restkit.resources', '')):
         includer.load_resources(spec)
     # The kit's error views only apply on its own routes (restkit_route);
@@ -129,3 +119,26 @@ def includeme(config: Any) -> None:
     config.add_exception_view(
         url_decode_error_view, context=URLDecodeError, restkit_route=True
     )
+
+
+def _includer(config: Any) -> Any:
+    """A configurator acting as the one that included the kit.
+
+    The files of ``restkit.resources`` are the application's
+    configuration, not the kit's: Pyramid lets an including configuration
+    override its includes' actions of the same discriminator, so with
+    this configurator's include path an app's ``add_resource`` or scan
+    would silently replace a YAML entry.  With the includer's path they
+    conflict, and the files may replace the kit's built-in media types,
+    as a ``load_resources`` call of the app does.  Relative specs are
+    relative to the root package, as those of ``pyramid.includes`` are.
+
+    NOTE(pyramid 2.1): ``Configurator.include`` appends the included
+    function's ``module:function`` spec to ``includepath`` and
+    ``with_package`` copies it; there is no public way to act as the
+    includer.  Pinned by tests/test_pyramid_internals.py.
+    """
+    includer = config.with_package(config.root_package)
+    if config.includepath[-1:] == (f'{__name__}:{includeme.__name__}',):
+        includer.includepath = config.includepath[:-1]
+    return includer

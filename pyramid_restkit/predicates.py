@@ -8,6 +8,7 @@ from pyramid.exceptions import ConfigurationError, URLDecodeError
 from pyramid.interfaces import IRoutesMapper
 
 from .interfaces import IMediaTypes, IRestkitRoutes
+from .negotiation import request_value
 from .patterns import SUFFIX_PLACEHOLDER
 
 
@@ -144,7 +145,7 @@ class FormatPredicate:
     phash = text
 
     def __call__(self, context: Any, request: Any) -> bool:
-        media = request.__dict__.get('restkit_media')
+        media = request_value(request, 'restkit_media')
         if media is None:
             media = self._negotiate(request)
             if media is None:

@@ -20,6 +20,7 @@ from .errors import problem
 from .formats.json import JSONRenderer
 from .interfaces import IMediaTypes, IRestkitRoutes
 from .media import MediaType, MediaTypes, with_charset
+from .negotiation import request_value
 from .predicates import raw_path_route
 from .views import vary_accept
 
@@ -84,7 +85,7 @@ def problem_response(
     with its own problem type (``application/problem+xml``...).
     """
     media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
-    media = request.__dict__.get('restkit_media')
+    media = request_value(request, 'restkit_media')
     if media is None:
         media = error_media(request, media_types)
     media = problem_media(media, media_types)

@@ -33,7 +33,7 @@ from pyramid.response import Response
 from webob.multidict import MultiDict
 
 from .media import MediaType, ParseOptions, Renderer
-from .negotiation import Negotiator
+from .negotiation import Negotiator, request_value
 from .schemas import Output, Validator
 
 #: ``environ`` key holding the verb sent before a method override, and the
@@ -190,7 +190,7 @@ class Operation:
         """Turn a resource method's return value into the response."""
         if isinstance(result, Response):
             return result
-        response = request.__dict__.get('response')
+        response = request_value(request, 'response')
         if response is None:
             # PERF: the common case, a new response built from a header
             # list, costs a third of WebOb's setters.
@@ -358,7 +358,7 @@ def not_acceptable(negotiator: Negotiator, request: Any) -> HTTPNotAcceptable:
     """406 listing the media types served and a URL for each."""
     available = [media.media_type for media in negotiator.offers]
     path = request.path
-    suffix = request.__dict__.get('restkit_suffix')
+    suffix = request_value(request, 'restkit_suffix')
     if suffix is not None:
         # NOTE: the path still ends in the suffix that was refused.
         path = path[: path.rfind('.')]

@@ -9,7 +9,7 @@ type directives) because it is a separate concern with its own settings
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pyramid.interfaces import PHASE3_CONFIG, IRoutesMapper
@@ -18,13 +18,13 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from ..errors import ResourceConfigurationError
 from ..interfaces import IOpenAPI
 from ..settings import parse_openapi_settings
+from .info import OpenAPIInfo
 from .views import (
     DOCS_EXTRA,
     DOCS_UIS,
     AssetView,
     DocsView,
     OpenAPI,
-    OpenAPIInfo,
     docs_assets,
     openapi_json_view,
     openapi_yaml_view,
@@ -118,11 +118,7 @@ def setup_openapi(config: Any) -> None:
         # own; matched last, they cost the application's requests nothing
         # (Pyramid tries routes in order), and an application's route of
         # the same path wins.
-        mapper = registry.getUtility(IRoutesMapper)
-        for name in added:
-            route = mapper.get_route(name)
-            mapper.routelist.remove(route)
-            mapper.routelist.append(route)
+        move_routes_last(registry.getUtility(IRoutesMapper), added)
 
     # NOTE: after PHASE3 (the default order), where every route connects.
     config.action(
@@ -253,3 +249,17 @@ def _add_converter(config: Any, kind: str, key: Any, converter: Any) -> None:
         register,
         introspectables=(intr,),
     )
+
+
+def move_routes_last(mapper: Any, names: Iterable[str]) -> None:
+    """Move the routes ``names`` to the end of Pyramid's route list.
+
+    NOTE(pyramid 2.1): ``RoutesMapper`` keeps its routes in order in the
+    list ``routelist`` (``get_routes()`` returns it) and matches them in
+    that order; Pyramid has no public way to reorder routes.  Pinned by
+    tests/test_pyramid_internals.py.
+    """
+    for name in names:
+        route = mapper.get_route(name)
+        mapper.routelist.remove(route)
+        mapper.routelist.append(route)
