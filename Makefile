@@ -10,16 +10,23 @@ BIN = $(VENV)/bin
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade 'pip>=25.1'
-	$(BIN)/python -m pip install -q -e . --group dev
+	$(BIN)/python -m pip install -q -e . -e ./demo --group dev
 	touch $@
 
 $(BIN)/.bench-installed: $(BIN)/.installed
 	$(BIN)/python -m pip install -q --group benchmark
 	touch $@
 
-demo: $(BIN)/.installed
-	@# demo/ is a top-level module, not an installed package.
-	PYTHONPATH=. $(BIN)/pserve demo/development.ini
+# What the demo needs and no more: the kit from this repository and the
+# demo's own project (demo/pyproject.toml: the kit's docs extra, waitress),
+# both editable; not the development tools.
+$(BIN)/.demo-installed: pyproject.toml demo/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e . -e ./demo
+	touch $@
+
+demo: $(BIN)/.demo-installed
+	$(BIN)/pserve demo/development.ini
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .

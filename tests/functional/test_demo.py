@@ -1,8 +1,11 @@
-"""Functional tests of the demo application (``demo/``), through WebTest.
+"""Functional tests of the demo application, through WebTest.
 
-``demo`` is a top-level module of the repository, not an installed
-package: it is importable because pytest runs with ``pythonpath = .``
-(setup.cfg) from the repository root.
+The demo is the package ``restkit_demo``, a project of its own in
+``demo/`` (``demo/pyproject.toml``) that the development virtualenv
+installs (``make``'s ``.installed`` rule, editable): the tests import the
+installed package, as ``pserve`` does, not a path of the source tree.
+How it is served (its ini file, the Pyramid scripts, the start-up
+message, the access log) is tested in ``test_demo_project.py``.
 """
 
 from __future__ import annotations
@@ -16,16 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import restkit_demo
 import yaml
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPConflict
 from pyramid.request import Request
 from pyramid.response import Response
+from restkit_demo.db import get_connection, initialize
 from webtest import TestApp
 from webtest.response import TestResponse
-
-import demo
-from demo.db import get_connection, initialize
 
 POST_FIELDS = {'id', 'title', 'body', 'tags', 'published', 'created_at'}
 COMMENT_FIELDS = {'id', 'post_id', 'author', 'body', 'created_at'}
@@ -45,7 +47,9 @@ def make_demo(database: Path) -> AppFactory:
     """Build a new demo application on the test database."""
 
     def make() -> TestApp:
-        return TestApp(demo.main({}, **{'demo.database': str(database)}))
+        return TestApp(
+            restkit_demo.main({}, **{'restkit_demo.database': str(database)})
+        )
 
     return make
 
@@ -245,6 +249,115 @@ def test_missing_post_is_404_problem(app: TestApp) -> None:
     )
     problem(app.patch_json('/posts/999', {'title': 't'}, status=404), 404)
     problem(app.delete('/posts/999', status=404), 404)
+
+
+# Typed ids: digits in the route patterns, integers in the path schemas
+
+#: Each path parameter of the document: (path, verb, name) -> its schema.
+PathParams = dict[tuple[str, str, str], dict[str, Any]]
+
+
+def path_params(app: TestApp) -> PathParams:
+    document = app.get('/openapi.json').json
+    return {
+        (path, verb, param['name']): param['schema']
+        for path, item in document['paths'].items()
+        for verb, operation in item.items()
+        for param in operation.get('parameters', ())
+        if param['in'] == 'path'
+    }
+
+
+def test_ids_are_integers_in_the_openapi_document(app: TestApp) -> None:
+    params = path_params(app)
+    ids = {key: schema for key, schema in params.items() if key[2] != 'tag'}
+    assert {(path, name) for path, _, name in ids} == {
+        ('/posts/{id}', 'id'),
+        ('/posts/{post_id}/comments', 'post_id'),
+        ('/posts/{post_id}/comments/{id}', 'post_id'),
+        ('/posts/{post_id}/comments/{id}', 'id'),
+    }
+    # Every operation of an item or of the comments: 4 + 2 + 2 * 2.
+    assert len(ids) == 10
+    for schema in ids.values():
+        # The text must be digits (the route's regex), read as an integer.
+        assert {'type': 'integer'} in schema['allOf']
+        assert {'pattern': '^(?:[0-9]+)$(?!\\n)'} in schema['allOf']
+    # Tags are words: a string.
+    assert params['/tags/{tag}', 'get', 'tag']['type'] == 'string'
+
+
+def test_path_ids_reach_the_views_as_integers(app: TestApp) -> None:
+    post = new_post(app)
+    # Leading zeros: the same post (as SQLite reads 007 as 7).
+    assert app.get(f'/posts/00{post["id"]}').json == post
+    comment = new_comment(app, post['id'])
+    url = f'/posts/0{post["id"]}/comments/00{comment["id"]}'
+    assert app.get(url).json == comment
+
+
+@pytest.mark.parametrize(
+    'url',
+    [
+        '/posts/abc',
+        '/posts/abc.json',
+        '/posts/-1',
+        '/posts/+1',
+        '/posts/1.5',
+        '/posts/1e3',
+        '/posts/0x10',
+        '/posts/%201',
+        # ARABIC-INDIC DIGIT ONE: Python's \d would take it.
+        '/posts/%D9%A1',
+        '/posts/abc/comments',
+        '/posts/1/comments/x',
+    ],
+)
+def test_an_id_that_is_not_digits_is_a_404_problem(
+    app: TestApp, url: str
+) -> None:
+    for res in (
+        app.get(url, status=404),
+        app.delete(url, status=404),
+        app.put_json(url, {'title': 't', 'body': 'b'}, status=404),
+    ):
+        body = problem(res, 404)
+        # No route matched: the demo's not-found view, not the kit's.
+        assert body['detail'] == 'There is no resource here.'
+    res = app.head(url, status=404)
+    assert res.content_type == 'application/problem+json'
+    assert res.body == b''
+
+
+def test_other_unknown_urls_are_404_problems(app: TestApp) -> None:
+    for url in ('/', '/nothing', '/posts/1/nothing', '/docs/nothing.js'):
+        problem(app.get(url, status=404), 404)
+
+
+def test_the_kit_keeps_its_own_404s(app: TestApp) -> None:
+    body = problem(app.get('/posts/999', status=404), 404)
+    assert body['detail'] == 'There is no post 999.'
+    res = app.get('/posts/999.xml', status=404)
+    assert res.content_type == 'application/problem+xml'
+
+
+def test_ids_beyond_sqlite_integers_are_404(app: TestApp) -> None:
+    post = new_post(app)
+    for url in (
+        f'/posts/{2**63}',
+        f'/posts/{2**63}/comments',
+        f'/posts/{post["id"]}/comments/{2**63}',
+    ):
+        body = problem(app.get(url, status=404), 404)
+        assert 'beyond 9223372036854775807' in body['detail']
+
+
+def test_a_path_that_is_not_utf8_is_a_400_problem(app: TestApp) -> None:
+    # The kit answers the paths its patterns match (/tags/%ff); an id
+    # that is no digits matches none, and the demo answers.
+    for url in ('/posts/%ff', '/posts/%ff/comments', '/%ff', '/tags/%ff'):
+        body = problem(app.get(url, status=400), 400)
+        assert 'UTF-8' in body['detail']
 
 
 @pytest.mark.parametrize(
@@ -480,7 +593,7 @@ def _write_app(database: Path) -> TestApp:
             return request.response
         return Response('ok')
 
-    config = Configurator(settings={'demo.database': str(database)})
+    config = Configurator(settings={'restkit_demo.database': str(database)})
     config.add_route('write', '/write/{how}')
     config.add_view(write, route_name='write')
     return TestApp(config.make_wsgi_app())

@@ -17,9 +17,9 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 #: ``request.environ`` key of the open connection.
-_CONNECTION_KEY = 'demo.db.connection'
+_CONNECTION_KEY = 'restkit_demo.db.connection'
 #: ``request.environ`` key set once the transaction has been ended.
-_DONE_KEY = 'demo.db.done'
+_DONE_KEY = 'restkit_demo.db.done'
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -64,7 +64,7 @@ def get_connection(request: Request) -> sqlite3.Connection:
     """Return the request's connection, opening it on first use."""
     conn: sqlite3.Connection | None = request.environ.get(_CONNECTION_KEY)
     if conn is None:
-        conn = connect(request.registry.settings['demo.database'])
+        conn = connect(request.registry.settings['restkit_demo.database'])
         request.environ[_CONNECTION_KEY] = conn
         request.add_response_callback(_end_transaction)
         request.add_finished_callback(_close)

@@ -1,4 +1,4 @@
-"""REST resources of the demo: posts and their comments."""
+"""REST resources of the demo: posts, their comments and tags."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from pyramid.request import Request
 MAX_ID = 2**63 - 1
 
 
-def matched_id(request: Request, key: str) -> int:
-    """Return the integer path parameter ``key``; 404 if it is not one."""
-    value = request.matchdict[key]
-    # NOTE: only plain ASCII digits: int() would also accept ' 7', '+7',
-    # '7_0' and non-ASCII digits, which would make several URLs alias one
-    # resource.
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
-        raise HTTPNotFound(f'No {key} {value[:20]!r}.')
-    return int(value)
+def path_id(request: Request, key: str) -> int:
+    """Return the id ``key`` of the path, validated; 404 if none can exist.
+
+    The route took digits only and the operation's path schema made them
+    an ``int``; beyond SQLite's integers nothing is stored.
+    """
+    value: int = request.validated['path'][key]
+    if value > MAX_ID:
+        raise HTTPNotFound(f'There is no {key} beyond {MAX_ID}.')
+    return value
 
 
 def now() -> str:

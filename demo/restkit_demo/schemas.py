@@ -1,9 +1,14 @@
-"""Colander schemas of the demo API: request bodies, query and output."""
+"""Colander schemas of the demo API: request bodies, paths, query, output.
+
+Ids are integers: the route patterns take digits only (``{id:[0-9]+}``,
+so ``/posts/abc`` is no route of the API and a 404) and the path schemas
+read them as ``colander.Integer``, which the OpenAPI document shows as
+``"type": "integer"`` and hands to ``request.validated['path']``.
+"""
 
 from __future__ import annotations
 
 import colander
-
 from pyramid_restkit import RequestSchema
 
 #: Largest page a client may ask for with ``?limit=``.
@@ -80,6 +85,49 @@ class ListPostsRequest(RequestSchema):
     querystring = PageQuery()
 
 
+class PostPath(colander.MappingSchema):
+    """The path of a post: ``/posts/{id}``."""
+
+    id = colander.SchemaNode(colander.Integer())
+
+
+class PostRequest(RequestSchema):
+    """Input of GET and DELETE on a post: its id."""
+
+    path = PostPath()
+
+
+class PostWriteRequest(RequestSchema):
+    """Input of PUT and PATCH on a post: its id and the fields."""
+
+    path = PostPath()
+    body = PostSchema()
+
+
+class CommentsPath(colander.MappingSchema):
+    """The path of a post's comments: ``/posts/{post_id}/comments``."""
+
+    post_id = colander.SchemaNode(colander.Integer())
+
+
+class CommentPath(CommentsPath):
+    """The path of a comment: ``/posts/{post_id}/comments/{id}``."""
+
+    id = colander.SchemaNode(colander.Integer())
+
+
+class CommentsRequest(RequestSchema):
+    """Input of GET on the comments of a post: the post's id."""
+
+    path = CommentsPath()
+
+
+class CommentRequest(RequestSchema):
+    """Input of GET and DELETE on a comment: both ids."""
+
+    path = CommentPath()
+
+
 class CommentSchema(colander.MappingSchema):
     """Input of POST on the comments of a post."""
 
@@ -89,6 +137,13 @@ class CommentSchema(colander.MappingSchema):
     body = colander.SchemaNode(
         colander.String(), validator=colander.Length(1, 5000)
     )
+
+
+class CommentWriteRequest(RequestSchema):
+    """Input of POST on the comments of a post: its id and the comment."""
+
+    path = CommentsPath()
+    body = CommentSchema()
 
 
 class CommentOut(colander.MappingSchema):

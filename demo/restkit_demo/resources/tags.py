@@ -1,4 +1,4 @@
-"""The tags resource: plain functions, declared in ``demo/api.yaml``.
+"""The tags resource: plain functions, declared in ``api.yaml``.
 
 No class: the YAML entry names this module, and the kit builds the
 resource from its ``collection_get`` and ``get`` functions.
@@ -13,7 +13,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 
-from demo.db import get_connection
+from restkit_demo.db import get_connection
 
 
 def _counts(request: Request) -> Counter[str]:

@@ -7,11 +7,16 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
-
-from demo.db import get_connection
-from demo.resources import matched_id, now, parse_time, post_exists
-from demo.schemas import CommentPage
 from pyramid_restkit import operation
+
+from restkit_demo.db import get_connection
+from restkit_demo.resources import now, parse_time, path_id, post_exists
+from restkit_demo.schemas import (
+    CommentPage,
+    CommentRequest,
+    CommentsRequest,
+    CommentWriteRequest,
+)
 
 _SELECT_ONE = (
     'SELECT id, post_id, author, body, created_at'
@@ -48,7 +53,7 @@ class Comments:
 
     def _post_id(self) -> int:
         """Return the id of the post in the URL; 404 if there is none."""
-        post_id = matched_id(self.request, 'post_id')
+        post_id = path_id(self.request, 'post_id')
         if not post_exists(self.db, post_id):
             raise HTTPNotFound(f'There is no post {post_id}.')
         return post_id
@@ -60,17 +65,23 @@ class Comments:
             raise HTTPNotFound(f'Post {post_id} has no comment {comment_id}.')
         return _comment(row)
 
-    @operation(response_schema=CommentPage, summary='List the comments')
+    @operation(
+        schema=CommentsRequest,
+        response_schema=CommentPage,
+        summary='List the comments',
+    )
     def collection_get(self) -> dict[str, Any]:
         """Return every comment of the post, oldest first."""
         rows = self.db.execute(_SELECT_ALL, (self._post_id(),)).fetchall()
         return {'items': [_comment(row) for row in rows], 'total': len(rows)}
 
-    @operation(status=201, summary='Comment on the post')
+    @operation(
+        schema=CommentWriteRequest, status=201, summary='Comment on the post'
+    )
     def collection_post(self) -> dict[str, Any]:
         """Add a comment and point ``Location`` at it."""
         post_id = self._post_id()
-        data = self.request.validated
+        data = self.request.validated['body']
         cursor = self.db.execute(
             'INSERT INTO comments (post_id, author, body, created_at)'
             ' VALUES (?, ?, ?, ?)',
@@ -83,17 +94,17 @@ class Comments:
         )
         return self._load(post_id, comment_id)
 
-    @operation(summary='Read a comment')
+    @operation(schema=CommentRequest, summary='Read a comment')
     def get(self) -> dict[str, Any]:
         """Return the comment."""
         post_id = self._post_id()
-        return self._load(post_id, matched_id(self.request, 'id'))
+        return self._load(post_id, path_id(self.request, 'id'))
 
-    @operation(summary='Delete a comment')
+    @operation(schema=CommentRequest, summary='Delete a comment')
     def delete(self) -> None:
         """Delete the comment."""
         post_id = self._post_id()
-        comment_id = matched_id(self.request, 'id')
+        comment_id = path_id(self.request, 'id')
         cursor = self.db.execute(
             'DELETE FROM comments WHERE post_id = ? AND id = ?',
             (post_id, comment_id),

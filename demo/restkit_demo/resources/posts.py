@@ -8,11 +8,18 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
-
-from demo.db import get_connection
-from demo.resources import matched_id, now, parse_time
-from demo.schemas import ListPostsRequest, PostOut, PostPage, PostSchema
 from pyramid_restkit import operation, resource
+
+from restkit_demo.db import get_connection
+from restkit_demo.resources import now, parse_time, path_id
+from restkit_demo.schemas import (
+    ListPostsRequest,
+    PostOut,
+    PostPage,
+    PostRequest,
+    PostSchema,
+    PostWriteRequest,
+)
 
 #: The item operations answer 404 for a post that does not exist.
 NOT_FOUND = {404: 'There is no such post.'}
@@ -45,7 +52,7 @@ def _post(row: sqlite3.Row) -> dict[str, Any]:
 
 @resource(
     collection_path='/posts',
-    path='/posts/{id}',
+    path='/posts/{id:[0-9]+}',
     schema=PostSchema,
     response_schema=PostOut,
     summary='Blog posts',
@@ -113,16 +120,18 @@ class Posts:
         )
         return self._load(post_id)
 
-    @operation(summary='Read a post', responses=NOT_FOUND)
+    @operation(schema=PostRequest, summary='Read a post', responses=NOT_FOUND)
     def get(self) -> dict[str, Any]:
         """Return the post."""
-        return self._load(matched_id(self.request, 'id'))
+        return self._load(path_id(self.request, 'id'))
 
-    @operation(summary='Replace a post', responses=NOT_FOUND)
+    @operation(
+        schema=PostWriteRequest, summary='Replace a post', responses=NOT_FOUND
+    )
     def put(self) -> dict[str, Any]:
         """Replace every client-settable field of the post."""
-        post_id = matched_id(self.request, 'id')
-        data = self.request.validated
+        post_id = path_id(self.request, 'id')
+        data = self.request.validated['body']
         cursor = self.db.execute(
             _UPDATE,
             (
@@ -137,12 +146,16 @@ class Posts:
             raise HTTPNotFound(f'There is no post {post_id}.')
         return self._load(post_id)
 
-    @operation(summary='Update some fields of a post', responses=NOT_FOUND)
+    @operation(
+        schema=PostWriteRequest,
+        summary='Update some fields of a post',
+        responses=NOT_FOUND,
+    )
     def patch(self) -> dict[str, Any]:
         """Change only the fields present in the body."""
-        post_id = matched_id(self.request, 'id')
+        post_id = path_id(self.request, 'id')
         post = self._load(post_id)
-        post.update(self.request.validated)
+        post.update(self.request.validated['body'])
         self.db.execute(
             _UPDATE,
             (
@@ -155,10 +168,14 @@ class Posts:
         )
         return self._load(post_id)
 
-    @operation(summary='Delete a post and its comments', responses=NOT_FOUND)
+    @operation(
+        schema=PostRequest,
+        summary='Delete a post and its comments',
+        responses=NOT_FOUND,
+    )
     def delete(self) -> None:
         """Delete the post; its comments go with it."""
-        post_id = matched_id(self.request, 'id')
+        post_id = path_id(self.request, 'id')
         cursor = self.db.execute('DELETE FROM posts WHERE id = ?', (post_id,))
         if cursor.rowcount == 0:
             raise HTTPNotFound(f'There is no post {post_id}.')
