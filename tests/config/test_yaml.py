@@ -35,7 +35,7 @@ from tests.fixtures.yaml.conflict import Clash
 from tests.fixtures.yaml.decorated import Items, ItemSchema
 from tests.fixtures.yaml.formats import UpperRenderer
 
-FIXTURES = Path(__file__).parent / 'fixtures' / 'yaml'
+FIXTURES = Path(__file__).parent.parent / 'fixtures' / 'yaml'
 PKG = 'tests.fixtures.yaml'
 
 
@@ -1004,9 +1004,7 @@ def test_yaml_12_scalars(config: Configurator, tmp_path: Path) -> None:
     ops = intr['operations']['get']
     assert ops.summary == 'no'
     assert ops.description == '2026-01-01'
-    assert ops.media_options == {
-        'json': {'indent': None, 'f': 1.5, 't': True}
-    }
+    assert ops.media_options == {'json': {'indent': None, 'f': 1.5, 't': True}}
 
 
 def test_no_permission_required_overrides_a_default(

@@ -85,7 +85,7 @@ def test_conflict_between_scan_and_directive_names_both(config):
         config.commit()
     text = str(info.value)
     assert 'scanned_conflict.py' in text
-    assert 'test_config.py' in text
+    assert 'test_resources.py' in text
 
 
 def test_scan_registers_decorated_resource(config, make_app):
@@ -265,7 +265,9 @@ def test_bad_operation_status(config, status):
 
 
 def test_dotted_name_class(config, make_app):
-    config.add_resource('tests.test_config.Other', collection_path='/o')
+    config.add_resource(
+        'tests.config.test_resources.Other', collection_path='/o'
+    )
     assert make_app().get('/o').json == ['other']
 
 

@@ -1,0 +1,149 @@
+"""The options table (config/options.py): checks, merging, verbs."""
+
+from __future__ import annotations
+
+import colander
+import pytest
+
+from pyramid_restkit.config.options import (
+    BY_NAME,
+    OPERATION_OPTIONS,
+    OPTIONS,
+    RESOURCE_OPTIONS,
+    Options,
+)
+from pyramid_restkit.errors import ResourceConfigurationError
+
+
+class Body(colander.MappingSchema):
+    title = colander.SchemaNode(colander.String())
+
+
+def test_the_table_declares_each_option_once():
+    names = [option.name for option in OPTIONS]
+    assert len(names) == len(set(names))
+    assert set(BY_NAME) == OPERATION_OPTIONS
+    assert RESOURCE_OPTIONS < OPERATION_OPTIONS
+    assert {'status', 'media_type', 'operation_id'} == (
+        OPERATION_OPTIONS - RESOURCE_OPTIONS
+    )
+    # every option is a field of Options, and every field but the
+    # bookkeeping ones is an option
+    fields = set(Options.__dataclass_fields__) - {'verb', 'given'}
+    assert fields == OPERATION_OPTIONS
+
+
+def test_check_normalizes_and_records_what_was_given():
+    options = Options.check(
+        {
+            'schema': Body,
+            'media_types': 'json yaml',
+            'tags': 'posts',
+            'permission': {'get': 'view'},
+            'summary': None,
+        },
+        'resource x',
+        'resource',
+    )
+    assert isinstance(options.schema, Body)
+    assert options.media_types == ('json', 'yaml')
+    assert options.tags == ('posts',)
+    assert options.permission == {'GET': 'view'}
+    assert options.given == {
+        'schema',
+        'media_types',
+        'tags',
+        'permission',
+        'summary',
+    }
+    assert dict(options.items()) == {
+        'schema': options.schema,
+        'permission': {'GET': 'view'},
+        'media_types': ('json', 'yaml'),
+        'summary': None,
+        'tags': ('posts',),
+    }
+
+
+def test_a_schema_class_is_made_once_per_configuration():
+    schemas: dict[type, object] = {}
+    a = Options.check({'schema': Body}, 'a', schemas=schemas)
+    b = Options.check({'response_schema': Body}, 'b', schemas=schemas)
+    assert a.schema is b.response_schema
+    assert Options.check({'schema': Body}, 'c').schema is not a.schema
+
+
+@pytest.mark.parametrize(
+    ('raw', 'message'),
+    [
+        ({'status': 201}, 'resource x: unknown option(s) status'),
+        ({'tags': [1]}, 'resource x: tags must be a list of strings'),
+        ({'tags': 5}, 'resource x: tags must be a list of strings'),
+        ({'media_types': 5}, 'media_types must be a non-empty list'),
+        ({'media_types': []}, 'media_types must be a non-empty list'),
+        ({'permission': {'head': 'x'}}, "names the verb 'head'"),
+        ({'permission': {'get': 1}}, 'the permission of GET must be'),
+        ({'permission': 1}, 'permission must be a string or a mapping'),
+        ({'summary': 1}, 'summary must be a string, not 1'),
+        ({'deprecated': 'yes'}, 'deprecated must be true or false'),
+        ({'responses': [404]}, 'responses maps statuses to descriptions'),
+        ({'responses': {99: 'x'}}, '99 is not an HTTP status'),
+        ({'responses': {True: 'x'}}, 'True is not an HTTP status'),
+        ({'responses': {404: 1}}, 'the description of 404 must be'),
+        ({'media_options': {'xml': 1}}, 'media_options maps media type'),
+        ({'schema': 'Body'}, 'schema must be a colander schema'),
+    ],
+)
+def test_bad_resource_options_are_refused_by_name(raw, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        Options.check(raw, 'resource x', 'resource')
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize('status', [199, 400, True, '201'])
+def test_status_is_a_2xx_or_3xx_code(status):
+    with pytest.raises(ResourceConfigurationError, match='2xx or 3xx'):
+        Options.check({'status': status}, 'x.get')
+    assert Options.check({'status': None}, 'x.get').status is None
+
+
+def test_none_stands_for_absent_in_optional_values():
+    options = Options.check(
+        {'tags': None, 'responses': None, 'media_options': None},
+        'r',
+        'resource',
+    )
+    assert options.tags is options.responses is options.media_options
+    assert options.tags is None
+    assert options.given == {'tags', 'responses', 'media_options'}
+
+
+def test_merged_lets_the_operation_replace_the_resource():
+    resource = Options.check(
+        {'summary': 'all', 'tags': ['a']}, 'r', 'resource'
+    )
+    own = Options.check({'summary': None, 'status': 201}, 'r.post')
+    merged = resource.merged(own)
+    assert merged.summary is None
+    assert merged.tags == ('a',)
+    assert merged.status == 201
+    assert merged.given == {'summary', 'tags', 'status'}
+    assert resource.merged(Options()) is resource
+
+
+def test_for_verb_keeps_what_reaches_that_verb():
+    resource = Options.check(
+        {'schema': Body, 'permission': 'edit', 'summary': 's'},
+        'r',
+        'resource',
+    )
+    post = resource.for_verb('POST')
+    assert post.verb == 'POST'
+    assert post.schema is resource.schema
+    get = resource.for_verb('GET')
+    assert get.schema is None
+    assert 'schema' not in get.given
+    assert get.permission == 'edit'
+    options = resource.for_verb('OPTIONS')
+    assert options.permission is None
+    assert options.given == {'summary'}
