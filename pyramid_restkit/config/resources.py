@@ -42,7 +42,7 @@ def _takes_context(cls: type) -> bool:
     """Whether ``cls(request, context)`` binds (else ``cls(request)``)."""
     # PERF: inspect.signature costs about 20 us a class; the common case,
     # a plain class with a plain ``__init__``, is read from its code
-    # object with the same answer (tests/test_config.py compares them).
+    # object with the same answer (tests/config/test_resources.py compares them).
     klass: Any = cls
     init = klass.__init__
     if (
