@@ -14,7 +14,6 @@ import hashlib
 import html
 import json
 import threading
-import typing
 from collections.abc import Mapping
 from importlib import import_module
 from pathlib import Path
@@ -25,6 +24,7 @@ from pyramid.response import Response
 
 from ..formats.yaml import YAMLRenderer
 from ..interfaces import IOpenAPI
+from .info import OpenAPIInfo
 
 #: The documentation UIs: the ``openapi_ui_bundles`` subpackage holding
 #: the assets, and the files the page loads from it.
@@ -47,16 +47,6 @@ ASSET_TYPES = {
     '.js': 'text/javascript',
     '.png': 'image/png',
 }
-
-
-class OpenAPIInfo(typing.NamedTuple):
-    """What ``info``, ``servers`` and security say (from settings)."""
-
-    title: str = 'API'
-    version: str = '0.1.0'
-    description: str = ''
-    servers: tuple[str, ...] = ()
-    security_schemes: Mapping[str, Mapping[str, Any]] = {}
 
 
 class OpenAPI:

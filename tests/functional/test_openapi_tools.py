@@ -98,6 +98,7 @@ def test_openapi_spec_validator_accepts_the_document(server: Server) -> None:
     }
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_nothing(server: Server, tmp_path: Path) -> None:
     report = tmp_path / 'report.json'
     command = [

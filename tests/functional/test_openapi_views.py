@@ -9,10 +9,12 @@ through real WSGI apps: bodies, content types, caching headers, the
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,12 +25,14 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
 from pyramid.interfaces import IRoutesMapper
 
+import pyramid_restkit.openapi
 import pyramid_restkit.openapi.document
 from pyramid_restkit import get_openapi
 from pyramid_restkit.interfaces import IOpenAPI
 from pyramid_restkit.openapi.views import ASSET_MAX_AGE, DOCS_EXTRA, OpenAPI
 
 MakeApp = Callable[[], webtest.TestApp]
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 SWAGGER_ASSETS = {
     'swagger-ui.css': 'text/css',
@@ -478,3 +482,50 @@ def test_a_thread_waiting_for_the_lock_takes_the_built_document(
     thread.join(timeout=10)
     assert results == [built]
     assert builds == []
+
+
+# -- the generator, imported on first use -------------------------------------
+
+#: Serves a request, then the document: the generator's modules must be
+#: loaded by the second only.
+FIRST_USE = """
+import sys
+import webtest
+from pyramid.config import Configurator
+
+class Widgets:
+    def __init__(self, request):
+        self.request = request
+
+    def get(self):
+        return {'id': self.request.matchdict['id']}
+
+config = Configurator(autocommit=False)
+config.include('pyramid_restkit')
+config.add_resource(Widgets, path='/widgets/{id}')
+app = webtest.TestApp(config.make_wsgi_app())
+assert app.get('/widgets/1').json == {'id': '1'}
+generator = {
+    'pyramid_restkit.openapi.document',
+    'pyramid_restkit.openapi.jsonschema',
+}
+assert not generator & set(sys.modules), sorted(sys.modules)
+app.get('/openapi.json')
+assert generator <= set(sys.modules)
+"""
+
+
+def test_the_request_path_does_not_import_the_generator() -> None:
+    subprocess.run(
+        [sys.executable, '-c', FIRST_USE], check=True, cwd=ROOT, timeout=60
+    )
+
+
+def test_build_document_from_the_package() -> None:
+    package = pyramid_restkit.openapi
+    assert package.build_document is (
+        pyramid_restkit.openapi.document.build_document
+    )
+    assert {'build_document', 'get_openapi'} <= set(dir(package))
+    with pytest.raises(AttributeError, match="no attribute 'missing'"):
+        package.missing  # noqa: B018

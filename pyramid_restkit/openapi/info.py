@@ -1,0 +1,23 @@
+"""What the settings say of the API: its title, version, servers, security.
+
+Its own module because both sides need it: :mod:`.views` (which keeps it
+in the ``IOpenAPI`` utility and serves the document) and the generator
+(:mod:`.document`, which writes it into the document).  It imports
+neither, so imports go one way: views -> info <- document.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+
+class OpenAPIInfo(typing.NamedTuple):
+    """What ``info``, ``servers`` and security say (from settings)."""
+
+    title: str = 'API'
+    version: str = '0.1.0'
+    description: str = ''
+    servers: tuple[str, ...] = ()
+    security_schemes: Mapping[str, Mapping[str, Any]] = {}

@@ -1,0 +1,198 @@
+"""The Operation Object of each operation of a resource.
+
+:class:`Operations` writes one from the operation's options (its
+introspectable's), its method (docstring, return annotation) and its
+runtime (:class:`~pyramid_restkit.views.Operation`: negotiator, parsers,
+validator, effective permission): ``operationId``, summary, description,
+tags, parameters (:mod:`.paths`), the request body per content type its
+parsers take (a form only where the schema is flat), the responses
+(:mod:`.responses`) and the security requirements.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+import colander
+
+from ..decorators import OPERATION_ATTR
+from ..media import MediaTypes
+from ..schemas import RequestSchema
+from ..settings import Settings
+from ..views import Operation, RouteInfo
+from .components import Components
+from .paths import PathTemplate, parameters
+from .responses import Responses
+from .variants import TEXT_FORMATS
+
+
+def schema_parts(schema: Any) -> dict[str, Any]:
+    """The locations of an operation's schema: ``{'body': node, ...}``."""
+    if schema is None:
+        return {}
+    if isinstance(schema, RequestSchema):
+        return {child.name: child for child in schema.children}
+    return {'body': schema}
+
+
+def _docstring(method: Any) -> tuple[str, str]:
+    doc = inspect.getdoc(method) or ''
+    summary, _, description = doc.partition('\n')
+    return summary.strip(), description.strip()
+
+
+def _is_flat(node: Any) -> bool:
+    """Whether a form (flat text fields) can carry ``node``'s value."""
+    if not isinstance(node.typ, colander.Mapping):
+        return False
+    many = (colander.Sequence, colander.Set, colander.List, colander.Tuple)
+    nested = (colander.Mapping, *many)
+    for child in node.children:
+        if isinstance(child.typ, colander.Mapping):
+            return False
+        if isinstance(child.typ, many) and any(
+            isinstance(item.typ, nested) for item in child.children
+        ):
+            return False
+    return True
+
+
+class Operations:
+    """Writes the Operation Objects of one document."""
+
+    def __init__(
+        self,
+        components: Components,
+        settings: Settings,
+        media_types: MediaTypes,
+        security_schemes: Mapping[str, Any],
+    ) -> None:
+        self.components = components
+        self.media_types = media_types
+        self.security_schemes = security_schemes
+        self.responses = Responses(
+            components, settings, media_types, security_schemes
+        )
+
+    def build(
+        self,
+        cls: type,
+        name: str,
+        attr: str,
+        opts: Mapping[str, Any],
+        operation: Operation,
+        route: RouteInfo,
+        template: PathTemplate,
+    ) -> dict[str, Any]:
+        """The Operation Object of ``cls.attr`` on ``route``.
+
+        ``name`` is the resource's, ``opts`` the operation's options (its
+        introspectable's), ``operation`` its runtime on ``route``, whose
+        path ``template`` is.
+        """
+        verb = opts['verb']
+        method = getattr(cls, attr)
+        own = getattr(method, OPERATION_ATTR, {})
+        doc_summary, doc_description = _docstring(method)
+        tags = list(opts.get('tags') or (name,))
+        result: dict[str, Any] = {
+            'operationId': opts.get('operation_id') or f'{name}_{attr}',
+            'tags': tags,
+        }
+        summary = own.get('summary') or doc_summary or opts.get('summary')
+        if summary:
+            result['summary'] = summary
+        description = own.get('description') or doc_description
+        if description:
+            result['description'] = description
+        if opts.get('deprecated'):
+            result['deprecated'] = True
+        schema = opts.get('schema')
+        parts = schema_parts(schema)
+        params = parameters(
+            self.components, self.media_types, parts, template, operation
+        )
+        if params:
+            result['parameters'] = params
+        body = parts.get('body')
+        parses = operation.validator is not None and body is not None
+        if parses:
+            request_body = self.request_body(body, verb, operation)
+            if request_body is not None:
+                result['requestBody'] = request_body
+        result['responses'] = self.responses.build(
+            method, verb, opts, operation, route, parses, schema is not None
+        )
+        if operation.permission is not None and self.security_schemes:
+            result['security'] = [
+                {scheme: []} for scheme in self.security_schemes
+            ]
+        return result
+
+    def request_body(
+        self, body: Any, verb: str, operation: Operation
+    ) -> dict[str, Any] | None:
+        """The request body: ``body`` per content type it can come in."""
+        partial = verb == 'PATCH'
+        schema = self.components.convert(body, partial=partial)
+        content: dict[str, Any] = {}
+        flat = _is_flat(body)
+        for content_type, media in operation.parsers.items():
+            if media.name == 'form':
+                if not flat:
+                    continue
+                content[content_type] = {
+                    'schema': self.components.variants.form(
+                        self._flat_form(body, schema, partial)
+                    )
+                }
+            elif media.name == 'xml':
+                content[content_type] = {
+                    'schema': self.components.variants.xml(schema)
+                }
+            elif media.name == 'text':
+                # NOTE: the text parser gives the body as one string, which
+                # only a String schema takes (coerced, as text is).  Other
+                # text formats (CSV: rows of cells) have no JSON Schema.
+                if isinstance(body.typ, colander.String):
+                    content[content_type] = {
+                        'schema': self.components.variants.form(schema)
+                    }
+            elif media.name not in TEXT_FORMATS:
+                content[content_type] = {'schema': schema}
+        if not content:
+            return None
+        # An absent body is an empty mapping where the schema is one (so
+        # only its required fields make it required, and none are in a
+        # PATCH), and a missing value otherwise.
+        if isinstance(body.typ, colander.Mapping):
+            required = not partial and any(
+                child.required for child in body.children
+            )
+        else:
+            required = body.required
+        return {'required': required, 'content': content}
+
+    def _flat_form(self, body: Any, schema: Any, partial: bool) -> Any:
+        if partial:
+            return schema
+        resolved = self.components.resolve(schema)
+        required = set(resolved.get('required', ()))
+        properties = resolved.get('properties', {})
+        arrays = [
+            child.name
+            for child in body.children
+            if child.name in required
+            and self.components.resolve(properties[child.name]).get('type')
+            == 'array'
+        ]
+        if not arrays:
+            return schema
+        return {
+            'allOf': [
+                schema,
+                {'properties': {name: {'minItems': 1} for name in arrays}},
+            ]
+        }

@@ -1,0 +1,209 @@
+"""Path templates and parameters: what a route says of its operations.
+
+:func:`openapi_path` reads a Pyramid route pattern as an OpenAPI path
+template; :func:`parameters` lists an operation's path, query and header
+parameters: the route's placeholders (their regex a JSON Schema
+``pattern``, as ECMA-262 where that is exact, refusing the enabled URL
+suffixes on the value a suffix is peeled off), the fields of the request
+schema's ``path``, ``querystring`` and ``headers``, and ``format``.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..media import MediaTypes
+from ..negotiation import FORMAT_PARAM
+from ..patterns import SUFFIX_PLACEHOLDER, with_suffix
+from ..views import Operation
+from .components import Components
+from .ecma import ecma_pattern
+
+#: A placeholder as Pyramid reads it (``pyramid.urldispatch.route_re``):
+#: a name starting with a letter or ``_``, then an optional ``:regex``
+#: that may hold one level of braces (``{id:\d{4}}``).
+_PLACEHOLDER = re.compile(
+    r'\{([_a-zA-Z][^{}:]*)(?::((?:[^{}]|\{[^{}]*\})*))?\}'
+)
+#: Pyramid's old-style ``:name`` placeholders, read when no ``{`` is used.
+_OLD_PLACEHOLDER = re.compile(r':([_a-zA-Z]\w*)')
+_STAR_AT_END = re.compile(r'\*(\w*)$')
+#: A plain placeholder: one non-empty segment.
+_SEGMENT = '[^/]+'
+
+
+class PathTemplate(typing.NamedTuple):
+    """What a route pattern says about its OpenAPI path."""
+
+    path: str
+    #: Placeholder name -> its Python regex.
+    regexes: dict[str, str]
+    #: The placeholder whose value a URL suffix is peeled off, if any.
+    suffixed: str | None
+
+
+def _template(pattern: str, restkit: bool = False) -> PathTemplate:
+    """The template of ``pattern``; ``restkit``: of a resource's route.
+
+    A resource's route is ``with_suffix(pattern)``: its suffix placeholder
+    is not a parameter (and makes Pyramid read ``:name`` as text).
+    """
+    if restkit:
+        pattern = with_suffix(pattern)
+    if not _PLACEHOLDER.search(pattern) and _OLD_PLACEHOLDER.search(pattern):
+        # NOTE: as Pyramid does: '/posts/:id' is '/posts/{id}'.
+        pattern = _OLD_PLACEHOLDER.sub(r'{\1}', pattern)
+    regexes: dict[str, str] = {}
+    remainder = None
+    star = _STAR_AT_END.search(pattern)
+    if star is not None:
+        pattern, remainder = pattern[: star.start()], star[1]
+
+    def replace(match: re.Match[str]) -> str:
+        regexes[match[1]] = _SEGMENT if match[2] is None else match[2]
+        return '{' + match[1] + '}'
+
+    path = _PLACEHOLDER.sub(replace, pattern)
+    # The format_suffix predicate peels a suffix off the last value when
+    # the pattern ends with a brace (predicates.with_suffix).
+    suffixed = next(reversed(regexes), None) if path.endswith('}') else None
+    if remainder:
+        path += '{' + remainder + '}'
+        regexes[remainder] = '.*'
+        suffixed = None
+    if suffixed == SUFFIX_PLACEHOLDER:
+        del regexes[suffixed]
+        path = path[: -len(SUFFIX_PLACEHOLDER) - 2]
+        suffixed = None
+    if not path.startswith('/'):
+        path = '/' + path
+    return PathTemplate(path, regexes, suffixed)
+
+
+def openapi_path(pattern: str) -> tuple[str, dict[str, str]]:
+    """Return the OpenAPI template of a Pyramid route ``pattern``.
+
+    Placeholders keep their names and the regex each matches (name ->
+    regex, ``[^/]+`` for a plain one) is returned for its parameter's
+    schema; a ``*remainder`` becomes ``{remainder}`` (``.*``) and an
+    old-style ``:name`` is ``{name}``, as Pyramid reads them.
+    """
+    template = _template(pattern)
+    return template.path, template.regexes
+
+
+def resource_template(pattern: str) -> PathTemplate:
+    """The template of a resource's route (see :func:`_template`)."""
+    return _template(pattern, restkit=True)
+
+
+def _path_pattern(regex: str, suffixes: Iterable[str]) -> str:
+    """The JSON Schema ``pattern`` of a path value matched by ``regex``.
+
+    Pyramid matches the whole (decoded) value with Python's ``re``: the
+    pattern is translated to ECMA-262 where that is exact.  A value
+    ending in one of ``suffixes`` would have it peeled off (it selects
+    the media type), so such values are not the parameter's.
+    """
+    translated = ecma_pattern(re.compile(f'(?:{regex})\\Z'))
+    pattern = translated or f'^(?:{regex})$'
+    if regex == _SEGMENT:
+        # NOTE: clients normalize away the dot segments, which then match
+        # another route.
+        pattern = r'^(?!\.\.?$)' + pattern[1:]
+    ends = '|'.join(re.escape(s) for s in sorted(suffixes))
+    if ends:
+        # NOTE: '.json' itself keeps its dot (the predicate needs a name
+        # before the suffix).
+        pattern = rf'^(?![\s\S]+(?:{ends})$)' + pattern[1:]
+    return pattern
+
+
+def parameters(
+    components: Components,
+    media_types: MediaTypes,
+    parts: Mapping[str, Any],
+    template: PathTemplate,
+    operation: Operation,
+) -> list[dict[str, Any]]:
+    """The parameters of an operation on ``template``'s path.
+
+    The path's placeholders (typed by the request schema's ``path``, if
+    any), the fields of its ``querystring`` and ``headers`` (``parts``:
+    see :func:`.operations.schema_parts`), and ``format`` where the
+    operation negotiates.
+    """
+    params: list[dict[str, Any]] = []
+    path_node = parts.get('path')
+    typed = {c.name: c for c in path_node.children} if path_node else {}
+    suffixes = tuple(media_types.suffixes)
+    for name, regex in template.regexes.items():
+        schema: dict[str, Any] = {
+            'type': 'string',
+            'pattern': _path_pattern(
+                regex, suffixes if name == template.suffixed else ()
+            ),
+        }
+        child = typed.get(name)
+        if child is not None:
+            value = components.variants.form(_strict(components, child))
+            if components.resolve(value).get('type') != 'string':
+                # NOTE: the value is text, read as the child's type
+                # (an integer, say): the pattern applies to that
+                # text, which JSON Schema cannot say of a number.
+                del schema['type']
+            schema = {'allOf': [schema, value]}
+        params.append(
+            {
+                'name': name,
+                'in': 'path',
+                'required': True,
+                'schema': schema,
+            }
+        )
+    for location, where in (
+        ('querystring', 'query'),
+        ('headers', 'header'),
+    ):
+        node = parts.get(location)
+        if node is None:
+            continue
+        for child in node.children:
+            if where == 'query' and child.name == FORMAT_PARAM:
+                continue
+            param = {
+                'name': child.name,
+                'in': where,
+                'required': child.required,
+                'schema': components.variants.form(_strict(components, child)),
+            }
+            if child.description:
+                param['description'] = str(child.description)
+            params.append(param)
+    if operation.negotiator is not None:
+        params.append(
+            {
+                'name': FORMAT_PARAM,
+                'in': 'query',
+                'required': False,
+                'description': 'The media type of the response, by '
+                'name (instead of Accept).',
+                'schema': {
+                    'enum': [m.name for m in operation.negotiator.offers]
+                },
+            }
+        )
+    return params
+
+
+def _strict(components: Components, node: Any) -> Any:
+    """A text field's schema: required arrays need one value."""
+    schema = components.convert(node)
+    resolved = components.resolve(schema)
+    if node.required and isinstance(resolved, dict):
+        if resolved.get('type') == 'array' and 'minItems' not in resolved:
+            schema = {'allOf': [schema, {'minItems': 1}]}
+    return schema

@@ -1,0 +1,308 @@
+"""The Responses Object of each operation.
+
+Success statuses come from the operation (its ``status``, and a ``204``
+where its method's return annotation admits ``None``, or for a
+``DELETE`` without one) and its ``responses`` option; error statuses are
+every error the kit itself raises (see :mod:`.document`) and the
+declared ones, each with problem details (:data:`PROBLEM_SCHEMA`) in the
+family of each media type the operation renders.  Content is per media
+type: the output schema for typed formats, its XML form for XML, a
+string for text formats.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..formats.xml import PROBLEM_NAMESPACE
+from ..media import MediaType, MediaTypes
+from ..problems import problem_media
+from ..settings import Settings
+from ..views import Operation, RouteInfo
+from .components import Components
+from .jsonschema import REF
+from .variants import TEXT_FORMATS
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    'type': 'object',
+    'description': 'RFC 9457 problem details.',
+    'properties': {
+        'type': {'type': 'string'},
+        'title': {'type': 'string'},
+        'status': {'type': 'integer'},
+        'detail': {'type': 'string'},
+        'errors': {
+            'type': 'array',
+            'description': 'Validation errors, one per field.',
+            'items': {
+                'type': 'object',
+                'properties': {
+                    'location': {
+                        'enum': ['body', 'querystring', 'path', 'headers']
+                    },
+                    'name': {'type': 'string'},
+                    'description': {'type': 'string'},
+                },
+                'required': ['location', 'name', 'description'],
+            },
+        },
+    },
+    'required': ['type', 'title', 'status'],
+}
+
+
+#: Problem details in XML (RFC 9457 appendix B), as the XML renderer's
+#: ``dumps_problem`` writes them: a ``problem`` element in its namespace,
+#: the members of an array as ``<i>`` elements.
+PROBLEM_XML_SCHEMA: dict[str, Any] = {
+    **PROBLEM_SCHEMA,
+    'xml': {'name': 'problem', 'namespace': PROBLEM_NAMESPACE},
+    'properties': {
+        **PROBLEM_SCHEMA['properties'],
+        'errors': {
+            **PROBLEM_SCHEMA['properties']['errors'],
+            'xml': {'wrapped': True},
+            'items': {
+                **PROBLEM_SCHEMA['properties']['errors']['items'],
+                'xml': {'name': 'i'},
+            },
+        },
+    },
+}
+
+
+ERROR_DESCRIPTIONS = {
+    400: 'The request is malformed or not valid.',
+    401: 'Authentication is required.',
+    403: 'The permission is missing.',
+    404: 'Not found.',
+    405: 'The method (after an override) is not allowed here.',
+    406: 'None of the available media types is acceptable.',
+    413: 'The body is too large.',
+    415: 'The body is in a media type that is not accepted here.',
+    422: 'The request is not valid.',
+}
+
+#: Statuses whose responses have no body.
+NO_CONTENT = frozenset({204, 205})
+
+
+def _returns_none(method: Any, verb: str) -> str:
+    """``'never'``, ``'maybe'`` or ``'always'``: does it return None?"""
+    try:
+        hints = typing.get_type_hints(method)
+    except (NameError, TypeError, AttributeError, SyntaxError):
+        # NOTE: names that do not resolve at run time: read the text.
+        hints = {}
+    if 'return' in hints:
+        returned = hints['return']
+        if returned is type(None):
+            return 'always'
+        if type(None) in typing.get_args(returned):
+            return 'maybe'
+        return 'never'
+    annotation = getattr(method, '__annotations__', {}).get('return')
+    if isinstance(annotation, str):
+        return _none_in_text(annotation)
+    return 'maybe' if verb == 'DELETE' else 'never'
+
+
+def _none_in_text(annotation: str) -> str:
+    """:func:`_returns_none` of an annotation that does not resolve.
+
+    ``None``, ``X | None``, ``Optional[X]`` and ``Union[X, None]`` (with
+    or without ``typing.``) are read; anything else never returns None.
+    """
+    try:
+        tree = ast.parse(annotation.strip(), mode='eval').body
+    except SyntaxError:
+        return 'never'
+
+    def is_none(node: ast.expr) -> bool:
+        return isinstance(node, ast.Constant) and node.value is None
+
+    def name(node: ast.expr) -> str:
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        return node.id if isinstance(node, ast.Name) else ''
+
+    if is_none(tree):
+        return 'always'
+    members: list[ast.expr] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            stack += [node.left, node.right]
+        else:
+            members.append(node)
+    for node in members:
+        if is_none(node):
+            return 'maybe'
+        if isinstance(node, ast.Subscript):
+            kind = name(node.value)
+            args = node.slice
+            items = args.elts if isinstance(args, ast.Tuple) else [args]
+            if kind == 'Optional' or (
+                kind == 'Union' and any(is_none(item) for item in items)
+            ):
+                return 'maybe'
+    return 'never'
+
+
+class Responses:
+    """Writes the Responses Objects of one document's operations."""
+
+    def __init__(
+        self,
+        components: Components,
+        settings: Settings,
+        media_types: MediaTypes,
+        security_schemes: Mapping[str, Any],
+    ) -> None:
+        self.components = components
+        self.settings = settings
+        self.media_types = media_types
+        self.security_schemes = security_schemes
+
+    def build(
+        self,
+        method: Any,
+        verb: str,
+        opts: Mapping[str, Any],
+        operation: Operation,
+        route: RouteInfo,
+        parses: bool,
+        validates: bool,
+    ) -> dict[str, Any]:
+        """The Responses Object of ``operation`` (on ``route``).
+
+        ``method`` is the resource's method (its return annotation says
+        whether it may answer ``204``), ``opts`` the operation's options;
+        ``parses`` whether it reads a body, ``validates`` whether it has
+        a schema.
+        """
+        offers = (
+            (operation.forced,)
+            if operation.forced is not None
+            else operation.negotiator.offers  # type: ignore[union-attr]
+        )
+        output = opts.get('response_schema')
+        content = self.content(offers, output, opts)
+        responses: dict[str, Any] = {}
+        none = _returns_none(method, verb)
+        declared: Mapping[int, str] = opts.get('responses') or {}
+        if none != 'always':
+            responses[str(operation.status)] = {
+                'description': declared.get(operation.status, 'Success.'),
+                **({'content': content} if content else {}),
+            }
+        if none != 'never':
+            responses['204'] = {
+                'description': declared.get(204, 'Success, no content.')
+            }
+        for status, description in sorted(declared.items()):
+            if str(status) in responses:
+                continue
+            if status < 300 and status not in NO_CONTENT:
+                responses[str(status)] = {
+                    'description': description,
+                    **({'content': content} if content else {}),
+                }
+            elif status < 400:
+                responses[str(status)] = {'description': description}
+        # NOTE: every operation refuses a query string (and every route a
+        # path) that is not UTF-8 once decoded with a 400.
+        errors: dict[int, str] = {400: ERROR_DESCRIPTIONS[400]}
+        settings = self.settings
+        override = settings.method_override and verb == 'POST'
+        if validates and settings.validation_status == 422:
+            errors[422] = ERROR_DESCRIPTIONS[422]
+        if operation.permission is not None:
+            if self.security_schemes:
+                errors[401] = ERROR_DESCRIPTIONS[401]
+            errors[403] = ERROR_DESCRIPTIONS[403]
+        if override:
+            allowed = set(route.allow.split(', '))
+            if settings.method_override_methods - allowed:
+                errors[405] = ERROR_DESCRIPTIONS[405]
+        if operation.negotiator is not None:
+            errors[406] = ERROR_DESCRIPTIONS[406]
+        if parses:
+            errors[413] = ERROR_DESCRIPTIONS[413]
+            errors[415] = ERROR_DESCRIPTIONS[415]
+        for status, description in declared.items():
+            if status >= 400:
+                errors[status] = description
+        problems = self.problem_content(offers, route)
+        for status in sorted(errors):
+            responses[str(status)] = {
+                'description': errors[status],
+                'content': problems,
+            }
+        return responses
+
+    def content(
+        self,
+        offers: Iterable[MediaType],
+        output: Any,
+        opts: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """The content of a success: ``output`` per media type offered."""
+        schema = (
+            {}
+            if output is None
+            else self.components.convert(output, mode='output')
+        )
+        media_options = opts.get('media_options') or {}
+        content: dict[str, Any] = {}
+        for media in offers:
+            if media.name in TEXT_FORMATS:
+                entry: Any = {'type': 'string'}
+            elif media.name == 'xml':
+                root = media_options.get('xml', {}).get('root')
+                entry = self.components.variants.xml(
+                    schema, root or getattr(media.renderer, 'root', None)
+                )
+            else:
+                entry = schema
+            content[media.media_type] = {'schema': entry}
+        return content
+
+    def problem_content(
+        self, offers: Iterable[MediaType], route: RouteInfo
+    ) -> dict[str, Any]:
+        """The content of an error: problem details in each family."""
+        every = list(offers)
+        # Errors raised before the operation negotiated (a permission, a
+        # query string) are in the route's format, as views.error_media
+        # chooses it; then each goes to its family as views.problem_media
+        # does.
+        if route.negotiator is not None:
+            every.extend(route.negotiator.offers)
+        else:
+            every.append(self.media_types.by_name[self.media_types.default])
+        content: dict[str, Any] = {}
+        for media in every:
+            media = problem_media(media, self.media_types)
+            problem_type = media.problem_type
+            assert problem_type is not None
+            if problem_type in content:
+                continue
+            if media.name in TEXT_FORMATS:
+                content[problem_type] = {'schema': {'type': 'string'}}
+            elif media.name == 'xml':
+                if 'Problem-XML' not in self.components.schemas:
+                    self.components.schemas['Problem-XML'] = copy.deepcopy(
+                        PROBLEM_XML_SCHEMA
+                    )
+                content[problem_type] = {
+                    'schema': {'$ref': REF + 'Problem-XML'}
+                }
+            else:
+                content[problem_type] = {'schema': {'$ref': REF + 'Problem'}}
+        return content
