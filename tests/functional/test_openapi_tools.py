@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import restkit_demo
 import waitress
 from openapi_spec_validator import validate
-
-import demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / 'artifacts'
@@ -53,7 +52,7 @@ class Server:
     """The demo served by waitress in a thread, on a free local port."""
 
     def __init__(self, database: Path) -> None:
-        app = demo.main({}, **{'demo.database': str(database)})
+        app = restkit_demo.main({}, **{'restkit_demo.database': str(database)})
         self.server = waitress.create_server(
             app, host='127.0.0.1', port=0, threads=4
         )
