@@ -42,8 +42,11 @@ from typing import Any
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import Adapter, JSONRenderer
-from .text import decode_utf8, encode_utf8, json_data
+from ._base import Adapter, decode_utf8, encode_utf8, json_data
+
+# NOTE: the renderer builds on JSONRenderer: values are reduced to JSON
+# data by its rules and adapters first.
+from .json import JSONRenderer
 
 CSV_TYPE = 'text/csv'
 

@@ -34,8 +34,7 @@ from webob.multidict import MultiDict
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import excerpt
-from .text import check_charset, decode_utf8
+from ._base import check_charset, decode_utf8, excerpt
 
 FORM_TYPES = ('application/x-www-form-urlencoded', 'multipart/form-data')
 

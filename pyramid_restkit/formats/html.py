@@ -29,8 +29,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .json import Adapter, JSONRenderer
-from .text import encode_utf8, json_data
+from ._base import Adapter, encode_utf8, json_data
+
+# NOTE: the renderer builds on JSONRenderer: values are reduced to JSON
+# data by its rules and adapters first.
+from .json import JSONRenderer
 
 DEFAULT_TITLE = 'API response'
 

@@ -10,10 +10,7 @@ the range of a float, no lone surrogate escapes, no nesting deeper than
 from __future__ import annotations
 
 import contextvars
-import datetime
-import decimal
 import json
-import math
 import re
 import uuid
 from collections.abc import Callable
@@ -21,91 +18,47 @@ from typing import Any
 
 from ..errors import ParseError
 from ..media import ParseOptions
+from ._base import (
+    MAX_NUMBER_DIGITS,
+    Adapter,
+    adapt,
+    default_adapters,
+    finite_float,
+    str_adapter,
+    too_deep,
+    too_many_digits,
+    unique_keys,
+    utf8_text,
+    walk,
+)
 
-MAX_NUMBER_DIGITS = 100
 RECURSION_SAFE_DEPTH = 500
 
 _SURROGATE_ESCAPE = re.compile(r'\\u[dD][89a-fA-F]')
-
-
-def excerpt(text: str, limit: int = 40) -> str:
-    """Return at most ``limit`` characters of ``text`` for a message."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 3] + '...'
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:  # pragma: no branch (a duplicate exists)
-            if key in seen:
-                raise ParseError(f'Duplicate key {excerpt(key)!r}.')
-            seen.add(key)
-    return result
 
 
 def _constant(name: str) -> Any:
     raise ParseError(f'{name} is not a JSON number.')
 
 
-def _too_long() -> ParseError:
-    return ParseError(f'A number has more than {MAX_NUMBER_DIGITS} digits.')
-
-
 def _int(text: str) -> int:
     if len(text) - text.startswith('-') > MAX_NUMBER_DIGITS:
-        raise _too_long()
+        raise too_many_digits()
     return int(text)
 
 
 def _float(text: str) -> float:
-    digits = len(text) - sum(map(text.count, '-+.eE'))
-    if digits > MAX_NUMBER_DIGITS:
-        raise _too_long()
-    value = float(text)
-    if math.isinf(value):
-        raise ParseError('A number is out of range.')
-    return value
+    if len(text) - sum(map(text.count, '-+.eE')) > MAX_NUMBER_DIGITS:
+        raise too_many_digits()
+    return finite_float(text)
 
 
 _decode = json.JSONDecoder(
-    object_pairs_hook=_pairs,
+    object_pairs_hook=unique_keys,
     parse_constant=_constant,
     parse_int=_int,
     parse_float=_float,
 ).decode
-
-
-def walk(
-    value: Any,
-    max_depth: int,
-    scalar: Callable[[Any], None] | None = None,
-    key: Callable[[str], None] | None = None,
-) -> None:
-    """Walk parsed data without recursion, refusing nesting deeper than
-    ``max_depth``; ``scalar`` and ``key`` see every leaf and mapping key
-    (and raise :class:`~pyramid_restkit.errors.ParseError` to refuse)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-            if key is not None:
-                for name in item:
-                    key(name)
-        elif isinstance(item, list):
-            children = item
-        else:
-            if scalar is not None:
-                scalar(item)
-            continue
-        if depth > max_depth:
-            raise ParseError(
-                f'The body is nested deeper than {max_depth} levels.'
-            )
-        stack.extend((child, depth + 1) for child in children)
 
 
 def _encodable_scalar(item: Any) -> None:
@@ -120,34 +73,6 @@ def _encodable(text: str) -> None:
         raise ParseError('A string holds a lone surrogate escape.') from None
 
 
-Adapter = Callable[[Any, Any], Any]
-
-
-def utf8_text(body: bytes) -> str:
-    """Return ``body`` decoded as strict UTF-8, or raise ``ParseError``."""
-    try:
-        return body.decode('utf-8')
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f'The body is not valid UTF-8 (byte {exc.start}).'
-        ) from None
-
-
-def adapt(
-    obj: Any, adapters: dict[type, Adapter], request: Any, what: str = 'JSON'
-) -> Any:
-    """Turn ``obj`` into data with the first adapter along its MRO, or its
-    ``__json__(request)``; ``TypeError`` when neither exists."""
-    for cls in type(obj).__mro__:
-        adapter = adapters.get(cls)
-        if adapter is not None:
-            return adapter(obj, request)
-    method = getattr(obj, '__json__', None)
-    if method is not None:
-        return method(request)
-    raise TypeError(f'{type(obj).__name__} is not {what} serializable')
-
-
 def parse_json(body: bytes, options: ParseOptions) -> Any:
     """Parse a JSON body strictly; see the module docstring."""
     text = utf8_text(body)
@@ -157,9 +82,7 @@ def parse_json(body: bytes, options: ParseOptions) -> Any:
         # The decoder recurses per level: the interpreter's limit (about a
         # thousand) is reached long after any sensible max_depth.
         if options.max_depth < RECURSION_SAFE_DEPTH:
-            raise ParseError(
-                f'The body is nested deeper than {options.max_depth} levels.'
-            ) from None
+            raise too_deep(options.max_depth) from None
         raise ParseError('The body is nested too deeply to parse.') from None
     except json.JSONDecodeError as exc:
         raise ParseError(
@@ -173,14 +96,6 @@ def parse_json(body: bytes, options: ParseOptions) -> Any:
     elif deep:
         walk(value, options.max_depth)
     return value
-
-
-def _isoformat(value: Any, request: Any) -> Any:
-    return value.isoformat()
-
-
-def _string(value: Any, request: Any) -> Any:
-    return str(value)
 
 
 class JSONRenderer:
@@ -238,17 +153,10 @@ class JSONRenderer:
     def default_adapters() -> dict[type, Adapter]:
         """Return a new table of the built-in adapters, by type.
 
-        Other renderers (YAML) start from it to render values alike.
+        They are those of every format (``formats._base.default_adapters``),
+        so that a value renders alike in all of them.
         """
-        return {
-            datetime.datetime: _isoformat,
-            datetime.date: _isoformat,
-            datetime.time: _isoformat,
-            decimal.Decimal: _string,
-            uuid.UUID: _string,
-            set: lambda value, request: sorted(value, key=repr),
-            frozenset: lambda value, request: sorted(value, key=repr),
-        }
+        return default_adapters()
 
     @staticmethod
     def _load_orjson() -> Any:
@@ -340,7 +248,7 @@ class JSONRenderer:
             # nesting beyond 255 levels, cycles, subclasses of JSON types,
             # adapters that fail: the stdlib encoder decides.
             return None
-        uuids = self.adapters.get(uuid.UUID) is _string
+        uuids = self.adapters.get(uuid.UUID) is str_adapter
         if self._orjson_exact([value, *kept[1::2]], handled, uuids):
             return out
         return None

@@ -37,8 +37,11 @@ from typing import Any
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import Adapter, JSONRenderer, excerpt, walk
-from .text import json_data
+from ._base import Adapter, json_data, unique_keys, walk
+
+# NOTE: the renderer builds on JSONRenderer: values are reduced to JSON
+# data by its rules and adapters first.
+from .json import JSONRenderer
 
 #: The media type of responses (the most common name; none is registered).
 MSGPACK_TYPE = 'application/msgpack'
@@ -67,17 +70,10 @@ def _extension_error() -> ParseError:
 
 
 def _pairs(pairs: list[tuple[Any, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
     for key, _ in pairs:
         if not isinstance(key, str):
             raise ParseError('A map key is not a string.')
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:  # pragma: no branch (a duplicate exists)
-            if key in seen:
-                raise ParseError(f'Duplicate key {excerpt(key)!r}.')
-            seen.add(key)
-    return result
+    return unique_keys(pairs)
 
 
 def _refuse_extension(code: int, data: bytes) -> Any:

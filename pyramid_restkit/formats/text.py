@@ -3,11 +3,6 @@
 ``text/plain`` is a CORS-safelisted type, so a browser may send it
 cross-site without a preflight: the parser is enabled only where an
 operation opts in (see API.md, "Media types").
-
-The module also holds the small helpers the other text formats share:
-:func:`decode_utf8` (strict UTF-8 with a charset check) and
-:func:`json_data` (reduce a value to JSON data with the rules and adapters
-of a :class:`~pyramid_restkit.formats.json.JSONRenderer`).
 """
 
 from __future__ import annotations
@@ -16,60 +11,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ParseError
 from ..media import ParseOptions
-from .json import Adapter, JSONRenderer, excerpt, utf8_text
+from ._base import Adapter, decode_utf8, encode_utf8, json_data
 
-#: Charset names whose bytes are UTF-8 (ASCII is a subset of it).
-UTF8_CHARSETS = frozenset({'utf-8', 'utf8', 'us-ascii', 'ascii'})
+# NOTE: the renderer builds on JSONRenderer: values are reduced to JSON
+# data by its rules and adapters before they become text.
+from .json import JSONRenderer
 
 #: Problem members written first, in this order, by ``dumps_problem``.
 _PROBLEM_HEAD = ('title', 'status', 'detail')
-
-
-def check_charset(options: ParseOptions) -> None:
-    """Refuse a ``charset`` parameter that does not name UTF-8.
-
-    The media registry may turn other charsets into a 415 before parsing;
-    this check keeps a parser from decoding, say, Latin-1 as UTF-8 when it
-    is registered without that restriction.
-    """
-    charset = options.charset
-    if charset is not None and charset.lower() not in UTF8_CHARSETS:
-        raise ParseError(
-            f'The charset {excerpt(charset)!r} is not supported; send UTF-8.'
-        )
-
-
-def decode_utf8(body: bytes, options: ParseOptions) -> str:
-    """Return ``body`` decoded as strict UTF-8, or raise ``ParseError``."""
-    check_charset(options)
-    return utf8_text(body)
-
-
-def encode_utf8(text: str) -> bytes:
-    """Return ``text`` as UTF-8, a lone surrogate as a ``\\udxxx`` escape.
-
-    A lone surrogate in server data cannot be UTF-8; showing it escaped
-    keeps the response valid instead of failing (as the JSON renderer
-    does with ASCII escapes).
-    """
-    return text.encode('utf-8', 'backslashreplace')
-
-
-def json_data(renderer: JSONRenderer, value: Any, request: Any) -> Any:
-    """Reduce ``value`` to JSON data through ``renderer``.
-
-    The result holds only dicts with string keys, lists, strings, numbers,
-    booleans and None: dates became ISO 8601 strings, ``Decimal`` and
-    ``UUID`` strings, objects with ``__json__`` what it returns, and the
-    renderer's adapters applied.  NaN and infinities raise ``ValueError``
-    and unknown types ``TypeError``, as in JSON.
-
-    PERF: this encodes and decodes once more than JSON itself; the formats
-    using it are meant for people and interchange, not for speed.
-    """
-    return json.loads(renderer.dumps(value, request))
 
 
 def _one_line(text: str) -> str:

@@ -1,19 +1,16 @@
 """XML: a hardened parser and a renderer, with one mapping both ways.
 
-XML has no numbers, booleans or null, so the mapping below is defined
-between XML documents and JSON-like values (dicts, lists, strings,
-numbers, booleans, ``None``), and the parser returns strings for every
-scalar: a schema coerces them later, as it does form fields.  For any
-value ``v`` the renderer accepts, ``parse_xml(dumps(v))`` equals ``v``
-with numbers turned into their JSON text and booleans into ``'true'`` or
-``'false'``; structure, key order, strings and ``None`` come back as
-they were (strings only up to the replacement described under
-"Output").
+``docs/xml.md`` describes the mapping, the parser's rules and the output
+in full, with the reason for each choice; in short:
 
-The mapping (``<x>`` stands for any element):
+XML has no numbers, booleans or null, so the mapping is defined between
+XML documents and JSON-like values, and the parser returns strings for
+every scalar (a schema coerces them, as it does form fields):
+``parse_xml(dumps(v))`` is ``v`` with numbers turned into their JSON text
+and booleans into ``'true'`` or ``'false'``.
 
 =====================  ==============================================
-value                  element
+value                  element (``<x>`` stands for any element)
 =====================  ==============================================
 ``None``               ``<x nil="true"/>``
 ``''``                 ``<x/>``
@@ -27,90 +24,44 @@ numbers                ``<x>`` + their JSON text + ``</x>``
 ``[1, 2]``             ``<x type="list"><item>1</item><item>2</item></x>``
 =====================  ==============================================
 
-The document element is the value itself.  Its name is the ``root``
-renderer option (``dumps(value, request, root='post')``), ``response`` by
-default; the parser ignores it.
+The document element is the value; its name is the ``root`` renderer
+option (``response`` by default), which the parser ignores.  A key is an
+element name if :func:`is_element_name` says so, else ``<entry>``.
 
-Keys become element names only when they are plain ASCII names
-(``[A-Za-z_][A-Za-z0-9._-]*``), do not start with ``xml`` in any case and
-are not ``entry``; any other key, the empty one included, is written as
-``<entry key="...">``.  ASCII only, because expat (the parser behind
-Python's XML modules) still uses the name tables of XML 1.0's fourth
-edition and refuses names the fifth edition allows (``<\\u2070/>``,
-``<\\U00010000/>``): a non-ASCII name could be written and then refused.
-``entry`` itself must take the long form, or ``{'entry': 1}`` would come
-back as an entry without a key.
-
-Parsing (:func:`parse_xml`), beyond XML well-formedness:
-
-- ``type="list"`` gives a list of the children's values, whatever the
-  children are called (the renderer names them ``item``);
-  ``type="object"`` or any child element gives a dict;
-  other ``type`` values are refused.
-- In an object, a child's name is its key, except ``<entry key="...">``;
-  an ``entry`` without ``key`` is refused, and so is a key given twice:
-  a repeated element is not read as a list (that guess would make one
-  element and two differ in type); ``type="list"`` says it.
-- Text besides child elements (mixed content) is refused; whitespace
-  between children is layout and ignored.  The text of a scalar is kept
-  exactly, leading and trailing whitespace included.
-- ``nil="true"`` gives ``None``; the element must then be empty and have
-  no ``type``; any other ``nil`` value is refused.
-- Other attributes, ``key`` outside an object's ``entry``, and any
-  element or attribute in a namespace (``xml:lang`` included) are
-  refused: an attribute the mapping does not know would be silently
-  lost (a namespace declaration that nothing uses changes nothing and
-  passes).  Comments and processing instructions are ignored; CDATA
-  sections and character references are text.
-- Security: the body must be UTF-8 (an XML declaration or a
-  ``charset`` naming another encoding is refused, never honoured, and
-  expat is made to read UTF-8 whatever the document says); it is
-  parsed by :mod:`defusedxml` with DTDs, entity declarations and
-  external references forbidden, so a ``DOCTYPE`` of any kind (billion
-  laughs, external entities, an external DTD) is refused before
-  anything is expanded or fetched.  Nesting beyond ``max_depth`` levels
-  (each list or object is one, as in JSON) stops the parse at the first
-  element too deep, with no recursion.
-
-Every failure is a :class:`~pyramid_restkit.errors.ParseError` (a 400)
-whose message quotes at most a short excerpt of the input.
-
-Output (:class:`XMLRenderer`): always one well-formed UTF-8 document
-starting with ``<?xml version="1.0" encoding="UTF-8"?>``.  Characters XML
-1.0 cannot carry at all, even as references (C0 controls other than
-tab, line feed and carriage return, lone surrogates, U+FFFE, U+FFFF),
-are replaced by U+FFFD: one odd character in server data must not turn
-an XML response into a 500 while JSON serves it.  Carriage returns,
-and tabs and line feeds in attributes, are written as character
-references so that the parser's end-of-line and attribute
-normalization cannot alter them.
-
-Problem details (:meth:`XMLRenderer.dumps_problem`) follow RFC 9457,
-appendix B: ``<problem xmlns="urn:ietf:rfc:7807">``, each member a child
-element, arrays as ``<i>`` children, objects as child elements, without
-the ``type`` attributes (the RFC's example has none).
+:func:`parse_xml` refuses what the mapping does not say (other attributes
+or types, namespaces, mixed content, a key given twice: a repeated element
+is not a list), any ``DOCTYPE`` (:mod:`defusedxml`: no entity is expanded,
+nothing fetched), encodings other than UTF-8 and nesting beyond
+``max_depth``, each as a :class:`~pyramid_restkit.errors.ParseError`.
+:class:`XMLRenderer` writes one well-formed UTF-8 document, replacing the
+characters XML 1.0 cannot carry by U+FFFD (one odd character in server
+data must not make a 500 of a response JSON serves); problem details
+follow RFC 9457, appendix B.
 """
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import math
 import re
-import uuid
-from collections.abc import Callable
 from typing import Any
 from xml.etree.ElementTree import ParseError as ExpatError
 from xml.parsers.expat import ErrorString
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import (
-    DefusedXMLParser,
-)
+from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import adapt, excerpt
+from ._base import (
+    Adapter,
+    adapt,
+    default_adapters,
+    excerpt,
+    key_text,
+    number_text,
+    too_deep,
+    utf8_text,
+)
 
 #: The name of the document element when ``root`` is not given.
 DEFAULT_ROOT = 'response'
@@ -161,13 +112,15 @@ class _Frame:
 
     __slots__ = ('key', 'kind', 'name', 'nil', 'text', 'value')
 
-    def __init__(self, name: str, key: str | None, kind: str | None) -> None:
+    def __init__(
+        self, name: str, key: str | None, kind: str | None, nil: bool
+    ) -> None:
         self.name = name
         #: The key under which the value goes in its parent object.
         self.key = key
         #: ``'list'``, ``'object'``, or None while it may be a scalar.
         self.kind = kind
-        self.nil = False
+        self.nil = nil
         self.text: list[str] = []
         #: The list or dict of a container, filled child by child.
         self.value: Any = None if kind is None else [] if kind == _LIST else {}
@@ -189,16 +142,11 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.result: Any = None
 
-    def _too_deep(self) -> ParseError:
-        return ParseError(
-            f'The body is nested deeper than {self.max_depth} levels.'
-        )
-
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         stack = self.stack
         # An element at level n + 1 makes its parent a container at level n.
         if len(stack) > self.max_depth:
-            raise self._too_deep()
+            raise too_deep(self.max_depth)
         if tag.startswith('{'):
             raise ParseError(
                 f'The element {_name(tag)} is in a namespace; XML '
@@ -249,9 +197,7 @@ class _Builder:
             raise ParseError(
                 f'The element {_name(tag)} has both nil and type.'
             )
-        frame = _Frame(tag, key, kind)
-        frame.nil = nil
-        stack.append(frame)
+        stack.append(_Frame(tag, key, kind, nil))
 
     def _key(self, tag: str, attrib: dict[str, str], parent: _Frame) -> str:
         if tag == 'entry':
@@ -291,7 +237,7 @@ class _Builder:
                 )
             # An empty list or object counts as a level too.
             if len(stack) >= self.max_depth:
-                raise self._too_deep()
+                raise too_deep(self.max_depth)
             value = frame.value
         if not stack:
             self.result = value
@@ -328,12 +274,7 @@ def parse_xml(body: bytes, options: ParseOptions) -> Any:
                 f'The XML declaration names the encoding '
                 f'{excerpt(name, 20)!r}; only UTF-8 is accepted.'
             )
-    try:
-        text = body.decode('utf-8')
-    except UnicodeDecodeError as exc:
-        raise ParseError(
-            f'The body is not valid UTF-8 (byte {exc.start}).'
-        ) from None
+    text = utf8_text(body)
     builder = _Builder(options.max_depth)
     parser = DefusedXMLParser(
         target=builder,
@@ -360,21 +301,6 @@ def parse_xml(body: bytes, options: ParseOptions) -> Any:
 
 
 # -- rendering ----------------------------------------------------------------
-
-
-Adapter = Callable[[Any, Any], Any]
-
-
-def _isoformat(value: Any, request: Any) -> Any:
-    return value.isoformat()
-
-
-def _string(value: Any, request: Any) -> Any:
-    return str(value)
-
-
-def _sorted(value: Any, request: Any) -> Any:
-    return sorted(value, key=repr)
 
 
 def _clean(text: str) -> str:
@@ -414,28 +340,15 @@ def escape_attribute(text: str) -> str:
 
 
 def _scalar(value: bool | int | float) -> str:
-    if value is True:
-        return 'true'
-    if value is False:
-        return 'false'
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f'{value!r} has no JSON or XML number form')
-    return float.__repr__(value)
+    return number_text(value)
 
 
 def _key_text(key: Any) -> str:
     """A dict key as text, as :mod:`json` converts keys."""
-    if isinstance(key, str):
-        return key
-    if key is None:
-        return 'null'
-    if isinstance(key, (int, float)):
-        return _scalar(key)
-    raise TypeError(
-        f'keys must be str, int, float, bool or None, not {type(key).__name__}'
-    )
+    # NOTE: a float goes through _scalar for XML's message about NaN.
+    return _scalar(key) if isinstance(key, float) else key_text(key)
 
 
 def _check_root(root: str) -> str:
@@ -466,15 +379,7 @@ class XMLRenderer:
 
     def __init__(self, root: str = DEFAULT_ROOT) -> None:
         self.root = _check_root(root)
-        self.adapters: dict[type, Adapter] = {
-            datetime.datetime: _isoformat,
-            datetime.date: _isoformat,
-            datetime.time: _isoformat,
-            decimal.Decimal: _string,
-            uuid.UUID: _string,
-            set: _sorted,
-            frozenset: _sorted,
-        }
+        self.adapters: dict[type, Adapter] = default_adapters()
 
     def add_adapter(self, type_: type, adapter: Adapter) -> None:
         """Render instances of ``type_`` as ``adapter(obj, request)``.
@@ -516,14 +421,11 @@ class XMLRenderer:
                 value, (str, int, float, dict, list, tuple)
             ):
                 return value
-            value = self._adapt(value, request)
+            value = adapt(value, self.adapters, request, 'XML')
         raise TypeError(
             f'adapters turned a value into a {type(value).__name__} '
             f'{MAX_ADAPTATIONS} times in a row'
         )
-
-    def _adapt(self, value: Any, request: Any) -> Any:
-        return adapt(value, self.adapters, request, 'XML')
 
     def _document(
         self,

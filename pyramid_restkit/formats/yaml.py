@@ -32,10 +32,8 @@ such as ``2026-01-01`` are strings.  Quoted and block scalars are always
 strings.
 
 An empty body (or one with only comments) holds no document: it parses to
-``None``, the value of an empty YAML stream.  A request without a body
-never reaches the parser, so this only concerns a body sent as
-``application/yaml`` that is empty; its ``None`` then meets the schema
-like a JSON ``null``.
+``None``, the value of an empty YAML stream, which meets the schema like a
+JSON ``null`` (a request without a body never reaches the parser).
 
 The parser walks PyYAML's event stream (libyaml's when PyYAML was built
 with it) with an explicit stack instead of composing a node graph, so no
@@ -50,10 +48,9 @@ the value rendered; see :class:`YAMLRenderer`.
 from __future__ import annotations
 
 import io
-import math
 import re
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 from yaml.events import (
@@ -65,21 +62,29 @@ from yaml.events import (
     StreamEndEvent,
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader, ReaderError
+from yaml.reader import ReaderError
 from yaml.representer import SafeRepresenter
 from yaml.resolver import Resolver
-from yaml.scanner import Scanner
 
 from ..errors import ParseError
 from ..media import ParseOptions
-from .json import (
+from ._base import (
     MAX_NUMBER_DIGITS,
     Adapter,
-    JSONRenderer,
+    adapt,
+    check_finite,
+    default_adapters,
     excerpt,
+    finite_float,
+    key_text,
+    too_deep,
+    too_many_digits,
     utf8_text,
 )
+
+if TYPE_CHECKING:
+    # NOTE: the renderer may share the adapters of a JSONRenderer.
+    from .json import JSONRenderer
 
 __all__ = ['YAMLRenderer', 'parse_yaml']
 
@@ -111,7 +116,8 @@ _YAML11_BOOLEANS = frozenset('y Y n N'.split())
 #: Line breaks of YAML 1.1 that PyYAML's emitter folds wrongly in quotes.
 _NON_ASCII_BREAK = re.compile('[\x85\u2028\u2029]')
 
-#: PyYAML quotes a repr() of an input excerpt in a few messages.
+#: PyYAML quotes a repr() of an input excerpt in a few messages; longer
+#: quotes are cut down to an excerpt.
 _QUOTED_INPUT = re.compile(r"'([^'\n]{41,})'")
 
 
@@ -148,20 +154,14 @@ def _resolve(event: ScalarEvent) -> Any:
     else:
         digits = len(text) - 2  # 0o or 0x, never signed
     if digits > MAX_NUMBER_DIGITS:
-        raise ParseError(
-            f'A number has more than {MAX_NUMBER_DIGITS} digits'
-            f'{_at(event.start_mark)}.'
-        )
+        raise too_many_digits(_at(event.start_mark))
     if kind == 'int':
         return int(text)
     if kind == 'oct':
         return int(text[2:], 8)
     if kind == 'hex':
         return int(text[2:], 16)
-    value = float(text)
-    if math.isinf(value):
-        raise ParseError(f'A number is out of range{_at(event.start_mark)}.')
-    return value
+    return finite_float(text, _at(event.start_mark))
 
 
 def _check_node(event: Any) -> None:
@@ -213,9 +213,7 @@ def _document(get_event: Callable[[], Any], max_depth: int) -> Any:
                     f'{_at(event.start_mark)}.'
                 )
             if len(stack) >= max_depth:
-                raise ParseError(
-                    f'The body is nested deeper than {max_depth} levels.'
-                )
+                raise too_deep(max_depth)
             stack.append({} if kind is MappingStartEvent else [])
             keys.append(None)
             continue
@@ -278,11 +276,6 @@ def _load(events: Any, max_depth: int) -> Any:
     return value
 
 
-def _shorten(problem: str) -> str:
-    """Cut any long quote of the input in a PyYAML ``problem``."""
-    return _QUOTED_INPUT.sub(lambda m: repr(excerpt(m[1])), problem)
-
-
 def _describe_error(exc: BaseException) -> str:
     """Return the ``detail`` of the ParseError that stands for ``exc``.
 
@@ -291,9 +284,10 @@ def _describe_error(exc: BaseException) -> str:
     """
     if isinstance(exc, yaml.MarkedYAMLError):
         problem = exc.problem or exc.context or 'malformed document'
+        problem = _QUOTED_INPUT.sub(lambda m: repr(excerpt(m[1])), problem)
         mark = exc.problem_mark or exc.context_mark
         where = _at(mark) if mark is not None else ''
-        return f'Invalid YAML: {_shorten(problem)}{where}.'
+        return f'Invalid YAML: {problem}{where}.'
     if isinstance(exc, ReaderError):
         return f'Invalid YAML: {exc.reason} (U+{exc.character:04X}).'
     if isinstance(exc, RecursionError):
@@ -301,14 +295,9 @@ def _describe_error(exc: BaseException) -> str:
     return 'Invalid YAML.'
 
 
-class _PythonParser(Reader, Scanner, Parser):
-    """PyYAML's pure-Python reader, scanner and parser: events, no nodes."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-
+#: PyYAML's pure-Python event parser (the least of its loaders: only its
+#: reader, scanner and parser are used, never its composer).
+_PythonParser: Callable[[str], Any] = yaml.BaseLoader
 
 #: Makes the event source of a text: libyaml's ``CParser`` when PyYAML was
 #: built with it (``yaml.cyaml`` exists only then), else PyYAML's own.
@@ -325,63 +314,29 @@ LIBYAML_MAX_DEPTH = 1000
 _LIBYAML_DEPTH_PROBLEM = 'exceeded maximum nesting depth'
 
 
-def _is_libyaml_depth_error(exc: BaseException) -> bool:
-    return (
-        isinstance(exc, yaml.MarkedYAMLError)
-        and exc.problem == _LIBYAML_DEPTH_PROBLEM
-    )
-
-
 def parse_yaml(body: bytes, options: ParseOptions) -> Any:
     """Parse a YAML body strictly; see the module docstring."""
     text = utf8_text(body)
     max_depth = options.max_depth
     try:
-        # NOTE: the parser is built inside the try: PyYAML's reader checks
-        # the characters of the whole text in its constructor.
-        return _load(_EventParser(text), max_depth)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
-        if not _is_libyaml_depth_error(exc):
-            raise ParseError(_describe_error(exc)) from None
-    # libyaml's own limit was hit: the body is nested deeper than it.
-    if max_depth < LIBYAML_MAX_DEPTH:
-        raise ParseError(f'The body is nested deeper than {max_depth} levels.')
-    # A max_depth beyond libyaml's limit is honoured by PyYAML's own
-    # parser, which has no limit but ours (and no recursion).
-    try:
+        try:
+            # NOTE: the parser is built inside the try: PyYAML's reader
+            # checks the characters of the whole text in its constructor.
+            return _load(_EventParser(text), max_depth)
+        except yaml.MarkedYAMLError as exc:
+            if exc.problem != _LIBYAML_DEPTH_PROBLEM:
+                raise
+        # libyaml's own limit was hit: the body is nested deeper than it.
+        if max_depth < LIBYAML_MAX_DEPTH:
+            raise too_deep(max_depth)
+        # A max_depth beyond libyaml's limit is honoured by PyYAML's own
+        # parser, which has no limit but ours (and no recursion).
         return _load(_PythonParser(text), max_depth)
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise ParseError(_describe_error(exc)) from None
 
 
 # -- renderer -----------------------------------------------------------------
-
-
-def _key_text(key: Any) -> str:
-    """Turn a mapping key into a string by the rules of :mod:`json`."""
-    if isinstance(key, str):
-        return str.__str__(key)
-    if key is True:
-        return 'true'
-    if key is False:
-        return 'false'
-    if key is None:
-        return 'null'
-    if isinstance(key, int):
-        return int.__repr__(key)
-    if isinstance(key, float):
-        _finite(key)
-        return float.__repr__(key)
-    raise TypeError(
-        f'keys must be str, int, float, bool or None, not {type(key).__name__}'
-    )
-
-
-def _finite(value: float) -> None:
-    if not math.isfinite(value):
-        raise ValueError(
-            f'Out of range float values are not JSON compliant: {value!r}'
-        )
 
 
 class _Representer(SafeRepresenter, Resolver):
@@ -439,7 +394,7 @@ class _Representer(SafeRepresenter, Resolver):
         return self.represent_scalar(_STR_TAG, data, style='"')
 
     def _represent_float(self, data: float) -> ScalarNode:
-        _finite(data)
+        check_finite(data)
         # SafeRepresenter writes 1e+16 as 1.0e+16, a float in YAML 1.1 too.
         return self.represent_float(data)
 
@@ -452,7 +407,7 @@ class _Representer(SafeRepresenter, Resolver):
     def _represent_mapping(self, data: Any) -> MappingNode:
         self._enter(data)
         pairs = [
-            (self._represent_str(_key_text(key)), self.represent_data(item))
+            (self._represent_str(key_text(key)), self.represent_data(item))
             for key, item in data.items()
         ]
         self.active.discard(id(data))
@@ -471,7 +426,8 @@ class _Representer(SafeRepresenter, Resolver):
         if isinstance(data, (list, tuple)):
             return self._represent_sequence(data)
         self._enter(data)
-        node = self.represent_data(_adapt(data, self.adapters, self.request))
+        adapted = adapt(data, self.adapters, self.request, 'YAML')
+        node = self.represent_data(adapted)
         self.active.discard(id(data))
         return node
 
@@ -485,18 +441,6 @@ _Representer.add_representer(list, _Representer._represent_sequence)
 _Representer.add_representer(tuple, _Representer._represent_sequence)
 _Representer.add_representer(dict, _Representer._represent_mapping)
 _Representer.add_multi_representer(object, _Representer._represent_other)
-
-
-def _adapt(data: Any, adapters: dict[type, Adapter], request: Any) -> Any:
-    """Apply the first adapter along the MRO, else ``__json__``."""
-    for cls in type(data).__mro__:
-        adapter = adapters.get(cls)
-        if adapter is not None:
-            return adapter(data, request)
-    method = getattr(data, '__json__', None)
-    if method is not None:
-        return method(request)
-    raise TypeError(f'{type(data).__name__} is not YAML serializable')
 
 
 #: PyYAML's pure-Python emitter with our representers; it also escapes
@@ -516,12 +460,10 @@ class YAMLRenderer:
     """Render values as a block-style YAML 1.2 document in UTF-8.
 
     Values are rendered by the rules of
-    :class:`~pyramid_restkit.formats.json.JSONRenderer`: ``datetime``,
-    ``date`` and ``time`` become ISO 8601 strings, ``Decimal`` and ``UUID``
-    strings, sets sorted lists, mapping keys strings; an object with a
-    ``__json__(request)`` method is rendered as what it returns, and
-    :meth:`add_adapter` teaches it other types.  NaN and infinities are a
-    :exc:`ValueError`, other types a :exc:`TypeError`.
+    :class:`~pyramid_restkit.formats.json.JSONRenderer` (its adapters,
+    ``__json__(request)``, string keys); :meth:`add_adapter` teaches it
+    other types.  NaN and infinities are a :exc:`ValueError`, other types
+    a :exc:`TypeError`.
 
     Keys keep their insertion order.  No tags, anchors or aliases are
     written, and every string that a YAML 1.1 or 1.2 reader would take for
@@ -541,7 +483,7 @@ class YAMLRenderer:
         # NOTE: given a JSON renderer, share its adapters, so that one
         # add_adapter call serves both formats.
         self.adapters: dict[type, Adapter] = (
-            JSONRenderer.default_adapters()
+            default_adapters()
             if json_renderer is None
             else json_renderer.adapters
         )

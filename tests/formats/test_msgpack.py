@@ -15,7 +15,7 @@ from typing import Any
 
 import msgpack
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pyramid.request import Request
 
@@ -30,10 +30,8 @@ from pyramid_restkit.formats.msgpack import (
     parse_msgpack,
 )
 from pyramid_restkit.media import ParseOptions
-
-#: Fixed seeds and no example database: runs are reproducible and leave no
-#: .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
+from tests.formats import helpers
+from tests.formats.helpers import PROPERTY
 
 
 def parse(body: bytes, max_depth: int = 64) -> Any:
@@ -41,12 +39,8 @@ def parse(body: bytes, max_depth: int = 64) -> Any:
 
 
 def parse_error(body: bytes, max_depth: int = 64) -> str:
-    with pytest.raises(ParseError) as info:
-        parse(body, max_depth)
-    assert info.value.code == 400
-    detail = info.value.detail
-    assert isinstance(detail, str)
-    return detail
+    options = ParseOptions(max_depth=max_depth)
+    return helpers.parse_error(parse_msgpack, body, options)
 
 
 def pack(value: Any) -> bytes:
@@ -349,6 +343,45 @@ def test_renderer_adapters_and_options() -> None:
     renderer.add_adapter(complex, lambda value, request: [value.real])
     assert shared.dumps(3j, None) == b'[0.0]'
     assert renderer.dumps(3j, None, root='ignored') == pack([0.0])
+
+
+# -- renderer: integers beyond 64 bits ----------------------------------------
+#
+# JSON carries any integer (the JSON parser accepts up to 100 digits), so a
+# resource may return one; MessagePack's integers stop at 64 bits.  Rather
+# than a 500 for data JSON can send, the renderer writes those as strings.
+
+
+@pytest.mark.parametrize(
+    ('value', 'expected'),
+    [
+        (2**64, str(2**64)),
+        (-(2**63) - 1, str(-(2**63) - 1)),
+        (10**99, '1' + '0' * 99),
+        (
+            {'a': [2**64 - 1, -(2**63), 2**70], 'b': {'c': -(10**30)}},
+            {
+                'a': [2**64 - 1, -(2**63), str(2**70)],
+                'b': {'c': str(-(10**30))},
+            },
+        ),
+        (
+            [True, False, None, 1.5, 's', 2**65],
+            [True, False, None, 1.5, 's', str(2**65)],
+        ),
+    ],
+)
+def test_big_integers_become_strings(
+    renderer: MsgpackRenderer, value: Any, expected: Any
+) -> None:
+    assert msgpack.unpackb(renderer.dumps(value, None)) == expected
+
+
+def test_integers_within_64_bits_stay_integers(
+    renderer: MsgpackRenderer,
+) -> None:
+    value = [2**64 - 1, -(2**63), 0]
+    assert msgpack.unpackb(renderer.dumps(value, None)) == value
 
 
 JSON_VALUES = st.recursive(

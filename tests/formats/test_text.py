@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import json
 import uuid
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pyramid.request import Request
 
 from pyramid_restkit.errors import ParseError
+from pyramid_restkit.formats._base import UTF8_CHARSETS
 from pyramid_restkit.formats.json import JSONRenderer
-from pyramid_restkit.formats.text import (
-    UTF8_CHARSETS,
-    TextRenderer,
-    check_charset,
-    decode_utf8,
-    encode_utf8,
-    json_data,
-    parse_text,
-)
+from pyramid_restkit.formats.text import TextRenderer, parse_text
 from pyramid_restkit.media import ParseOptions
-
-#: Fixed seeds and no example database: runs are reproducible and leave no
-#: .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
+from tests.formats import helpers
+from tests.formats.helpers import PROPERTY
 
 
 def options(charset: str | None = None) -> ParseOptions:
@@ -36,12 +26,7 @@ def options(charset: str | None = None) -> ParseOptions:
 
 
 def parse_error(body: bytes, charset: str | None = None) -> str:
-    with pytest.raises(ParseError) as info:
-        parse_text(body, options(charset))
-    assert info.value.code == 400
-    detail = info.value.detail
-    assert isinstance(detail, str)
-    return detail
+    return helpers.parse_error(parse_text, body, options(charset))
 
 
 @pytest.fixture
@@ -51,6 +36,7 @@ def renderer() -> TextRenderer:
 
 @pytest.fixture
 def request_() -> Request:
+    # NOTE: not the shared one (conftest.py): Note's test names this path.
     return Request.blank('/notes/1')
 
 
@@ -108,14 +94,6 @@ def test_parse_text_charset_message_quotes_an_excerpt() -> None:
     assert detail == (
         f"The charset '{'x' * 37}...' is not supported; send UTF-8."
     )
-
-
-def test_check_charset_and_decode_utf8() -> None:
-    check_charset(options())
-    check_charset(options('utf-8'))
-    with pytest.raises(ParseError):
-        check_charset(options('koi8-r'))
-    assert decode_utf8(b'\xc3\xa9', options()) == '\u00e9'
 
 
 @PROPERTY
@@ -339,27 +317,3 @@ def test_dumps_problem_is_utf8(
     assert renderer.dumps_problem(problem, request_) == (
         'title: Zo\u00eb\nstatus: 400\ndetail: bad \\ud800\n'.encode()
     )
-
-
-# -- helpers ------------------------------------------------------------------
-
-
-def test_encode_utf8() -> None:
-    assert encode_utf8('\u00e9') == b'\xc3\xa9'
-    assert encode_utf8('\udfff') == b'\\udfff'
-
-
-def test_json_data_applies_the_json_rules(request_: Request) -> None:
-    value = {
-        'at': datetime.datetime(2024, 1, 2, 3, 4, 5),
-        'ids': {3, 1},
-        'n': decimal.Decimal('2.50'),
-        7: (1, 2),
-    }
-    assert json_data(JSONRenderer(), value, request_) == {
-        'at': '2024-01-02T03:04:05',
-        'ids': [1, 3],
-        'n': '2.50',
-        '7': [1, 2],
-    }
-    assert json.dumps(json_data(JSONRenderer(), None, request_)) == 'null'

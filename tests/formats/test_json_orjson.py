@@ -26,10 +26,7 @@ from hypothesis import strategies as st
 from pyramid.request import Request
 
 from pyramid_restkit.formats.json import JSONRenderer
-
-#: Fixed seeds and no example database: runs are reproducible and leave no
-#: .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
+from tests.formats.helpers import PROPERTY, Colour, Ratio, Size, Tag
 
 #: The request adapters and ``__json__`` methods receive.
 REQUEST = Request.blank('/posts/7')
@@ -240,24 +237,8 @@ def test_keys_that_are_not_strings(value: Any) -> None:
     assert_same(value, by_orjson=False)
 
 
-class Colour(enum.Enum):
-    RED = 'red'
-
-
-class Size(enum.IntEnum):
-    BIG = 3
-
-
 class Mood(str, enum.Enum):
     HAPPY = 'happy'
-
-
-class Tag(str):
-    pass
-
-
-class Ratio(float):
-    pass
 
 
 class Items(dict):  # type: ignore[type-arg]
@@ -477,12 +458,14 @@ VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=3000)
 @given(value=VALUES)
 def test_fast_path_writes_the_stdlib_bytes(value: Any) -> None:
     assert outcome(FAST, value) == outcome(SLOW, value)
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=3000)
 @given(value=st.floats(allow_nan=False, allow_infinity=False))
 def test_every_float_is_written_as_repr(value: float) -> None:

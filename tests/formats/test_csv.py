@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pyramid.request import Request
 
@@ -23,10 +23,8 @@ from pyramid_restkit.formats.csv import (
 )
 from pyramid_restkit.formats.json import JSONRenderer
 from pyramid_restkit.media import ParseOptions
-
-#: Fixed seeds and no example database: runs are reproducible and leave no
-#: .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
+from tests.formats import helpers
+from tests.formats.helpers import PROPERTY
 
 
 def options(
@@ -42,12 +40,7 @@ def parse(body: bytes, max_fields: int = 1000) -> list[dict[str, str]]:
 def parse_error(
     body: bytes, max_fields: int = 1000, charset: str | None = None
 ) -> str:
-    with pytest.raises(ParseError) as info:
-        parse_csv(body, options(max_fields, charset))
-    assert info.value.code == 400
-    detail = info.value.detail
-    assert isinstance(detail, str)
-    return detail
+    return helpers.parse_error(parse_csv, body, options(max_fields, charset))
 
 
 def dumps(value: Any, **render_options: Any) -> bytes:

@@ -2,7 +2,8 @@
 
 The parser is a security boundary (API.md, "HTTP policy"): malformed or
 hostile JSON must be a :class:`ParseError` (a 400), never a 500, and an
-error message quotes at most a short excerpt of the input.
+error message quotes at most a short excerpt of the input.  The orjson
+fast path of the renderer has its own tests (``test_json_orjson.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ import pytest
 from pyramid.request import Request
 
 from pyramid_restkit.errors import ParseError
-from pyramid_restkit.formats.json import JSONRenderer, excerpt, parse_json
+from pyramid_restkit.formats.json import JSONRenderer, parse_json
 from pyramid_restkit.media import ParseOptions
-
-#: The longest run of input characters an error message may repeat.
-MAX_ECHO = 40
+from tests.formats import helpers
+from tests.formats.helpers import Labelled, Point, Point3D, Post
 
 
 def parse(body: bytes | str, max_depth: int = 64) -> Any:
@@ -31,21 +31,9 @@ def parse(body: bytes | str, max_depth: int = 64) -> Any:
 
 
 def parse_error(body: bytes | str, max_depth: int = 64) -> str:
-    """Parse ``body``, expect a ParseError and return its detail.
-
-    Also checks that the detail does not echo more than ``MAX_ECHO``
-    characters of the input.
-    """
-    with pytest.raises(ParseError) as info:
-        parse(body, max_depth)
-    error = info.value
-    assert error.code == 400
-    detail = error.detail
-    assert isinstance(detail, str) and detail
-    text = body if isinstance(body, str) else body.decode('utf-8', 'replace')
-    for start in range(len(detail) - MAX_ECHO):
-        assert detail[start : start + MAX_ECHO + 1] not in text, detail
-    return detail
+    """Parse ``body`` and return the detail of its ParseError."""
+    options = ParseOptions(max_depth=max_depth)
+    return helpers.parse_error(parse_json, body, options)
 
 
 def nested(kind: str, depth: int) -> str:
@@ -207,20 +195,6 @@ def test_parse_duplicate_key_message_quotes_an_excerpt() -> None:
     key = 'k' * 500
     detail = parse_error(f'{{"{key}": 1, "{key}": 2}}')
     assert detail == f"Duplicate key '{'k' * 37}...'."
-
-
-@pytest.mark.parametrize(
-    ('text', 'expected'),
-    [
-        ('', ''),
-        ('a' * 40, 'a' * 40),
-        ('a' * 41, 'a' * 37 + '...'),
-        ('abcdef', 'ab...'),
-    ],
-)
-def test_excerpt(text: str, expected: str) -> None:
-    limit = 5 if text == 'abcdef' else 40
-    assert excerpt(text, limit) == expected
 
 
 # -- number limits ------------------------------------------------------------
@@ -399,11 +373,6 @@ def renderer() -> JSONRenderer:
     return JSONRenderer()
 
 
-@pytest.fixture
-def request_() -> Request:
-    return Request.blank('/posts/7?x=1')
-
-
 def test_renderer_content_type(renderer: JSONRenderer) -> None:
     assert renderer.content_type == 'application/json'
 
@@ -497,14 +466,6 @@ def test_renderer_sets_of_mixed_types_are_rendered(
     assert renderer.dumps({1, 'a', None}, request_) == result
 
 
-class Post:
-    def __init__(self, title: str) -> None:
-        self.title = title
-
-    def __json__(self, request: Request) -> Any:
-        return {'title': self.title, 'path': request.path}
-
-
 def test_renderer_uses_json_method_with_the_request(
     renderer: JSONRenderer, request_: Request
 ) -> None:
@@ -513,23 +474,6 @@ def test_renderer_uses_json_method_with_the_request(
         b'[{"title":"Hi","path":"/posts/7"},'
         b'{"nested":{"title":"Yo","path":"/posts/7"}}]'
     )
-
-
-class Point:
-    def __init__(self, x: int, y: int) -> None:
-        self.x = x
-        self.y = y
-
-
-class Point3D(Point):
-    def __init__(self, x: int, y: int, z: int) -> None:
-        super().__init__(x, y)
-        self.z = z
-
-
-class Labelled(Point):
-    def __json__(self, request: Request) -> Any:
-        return 'from __json__'
 
 
 def test_renderer_add_adapter(

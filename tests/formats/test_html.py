@@ -15,16 +15,13 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pyramid.request import Request
 
 from pyramid_restkit.formats.html import DEFAULT_TITLE, HTMLRenderer, page
 from pyramid_restkit.formats.json import JSONRenderer
-
-#: Fixed seeds and no example database: runs are reproducible and leave no
-#: .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
+from tests.formats.helpers import PROPERTY
 
 HOSTILE = '</dd><script>alert("x")</script>\'"><img src=x onerror=alert(1)>'
 
@@ -69,6 +66,7 @@ def renderer() -> HTMLRenderer:
 
 @pytest.fixture
 def request_() -> Request:
+    # NOTE: not the shared one (conftest.py): a test names this path.
     return Request.blank('/posts')
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pyramid.request import Request
 
@@ -35,15 +35,10 @@ from pyramid_restkit.formats.xml import (
     parse_xml,
 )
 from pyramid_restkit.media import ParseOptions
-
-#: The longest run of input characters an error message may repeat.
-MAX_ECHO = 40
+from tests.formats import helpers
+from tests.formats.helpers import PROPERTY
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
-
-#: Fixed seeds and no example database: CI runs are reproducible and
-#: leave no .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
 
 
 def parse(
@@ -57,21 +52,9 @@ def parse(
 def parse_error(
     body: bytes | str, max_depth: int = 64, charset: str | None = None
 ) -> str:
-    """Parse ``body``, expect a ParseError and return its detail.
-
-    Also checks that the detail does not echo more than ``MAX_ECHO``
-    characters of the input.
-    """
-    with pytest.raises(ParseError) as info:
-        parse(body, max_depth, charset)
-    error = info.value
-    assert error.code == 400
-    detail = error.detail
-    assert isinstance(detail, str) and detail
-    text = body if isinstance(body, str) else body.decode('utf-8', 'replace')
-    for start in range(len(detail) - MAX_ECHO):
-        assert detail[start : start + MAX_ECHO + 1] not in text, detail
-    return detail
+    """Parse ``body`` and return the detail of its ParseError."""
+    options = ParseOptions(max_depth=max_depth, charset=charset)
+    return helpers.parse_error(parse_xml, body, options)
 
 
 def render(value: Any, **options: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import webtest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from webob.multidict import MultiDict
 from webob.request import Request
@@ -25,14 +25,14 @@ from pyramid_restkit.formats.form import (
     MAX_BOUNDARY,
     MAX_FILENAME_BYTES,
     UploadedFile,
+    multipart_boundary,
     parse_form,
+    remove_field,
     safe_filename,
 )
 from pyramid_restkit.media import ParseOptions
-
-#: Fixed seeds and no example database: runs are reproducible and leave no
-#: .hypothesis directory behind.
-PROPERTY = settings(database=None, deadline=None, derandomize=True)
+from tests.formats import helpers
+from tests.formats.helpers import PROPERTY
 
 URLENCODED = 'application/x-www-form-urlencoded'
 BOUNDARY = 'XyZ-b0undary'
@@ -67,11 +67,10 @@ def parse_error(
     max_fields: int = 1000,
     charset: str | None = None,
 ) -> str:
-    with pytest.raises(ParseError) as info:
-        parse_form(body, options(content_type, max_fields, charset))
-    assert info.value.code == 400
-    detail = info.value.detail
-    assert isinstance(detail, str) and len(detail) < 120
+    detail = helpers.parse_error(
+        parse_form, body, options(content_type, max_fields, charset)
+    )
+    assert len(detail) < 120
     return detail
 
 
@@ -779,3 +778,135 @@ def test_safe_filename_is_never_a_path(name: str) -> None:
     assert result == result.strip().strip('.')
     assert len(result.encode()) <= MAX_FILENAME_BYTES
     assert safe_filename(result) == result
+
+
+# -- remove_field -------------------------------------------------------------
+#
+# The method override tween cuts its ``_method`` field out of a form body;
+# everything else must stay byte for byte, and the result must parse (with
+# the kit's parser and with WebOb's) to the other fields.
+
+MULTIPART_XX = 'multipart/form-data; boundary=xx'
+
+
+def fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    form = parse_form(body, ParseOptions(64, content_type=content_type))
+    return list(form.items())
+
+
+def webob_fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    request = Request.blank(
+        '/', method='POST', body=body, content_type=content_type
+    )
+    return list(request.POST.items())
+
+
+def xx_part(name: str, value: str) -> bytes:
+    """A delimiter (boundary ``xx``) and one text field."""
+    return (
+        f'--xx\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f'{value}\r\n'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ('body', 'expected'),
+    [
+        (b'_method=PUT', b''),
+        (b'a=%41&_method=PUT&b=+', b'a=%41&b=+'),
+        (b'%5Fmethod=PUT&a=1&_method=x', b'a=1'),
+        (b'_method+=x&_method=', b'_method+=x'),
+        (b'a=_method', b'a=_method'),
+    ],
+)
+def test_remove_field_urlencoded(body: bytes, expected: bytes) -> None:
+    assert remove_field(body, URLENCODED, '_method') == expected
+
+
+@pytest.mark.parametrize(
+    ('body', 'expected'),
+    [
+        # first part, without a preamble
+        (
+            xx_part('_method', 'PUT') + xx_part('a', '1') + b'--xx--\r\n',
+            b'\r\n' + xx_part('a', '1') + b'--xx--\r\n',
+        ),
+        # middle part, with a preamble and an epilogue
+        (
+            b'pre\r\n'
+            + xx_part('a', '1')
+            + xx_part('_method', 'PUT')
+            + xx_part('b', '2')
+            + b'--xx--\r\npost',
+            b'pre\r\n'
+            + xx_part('a', '1')
+            + xx_part('b', '2')
+            + b'--xx--\r\npost',
+        ),
+        # the only part
+        (xx_part('_method', 'PUT') + b'--xx--', b'\r\n--xx--'),
+        # no such part
+        (xx_part('a', '1') + b'--xx--', xx_part('a', '1') + b'--xx--'),
+    ],
+)
+def test_remove_field_multipart(body: bytes, expected: bytes) -> None:
+    result = remove_field(body, MULTIPART_XX, '_method')
+    assert result == expected
+    kept = [
+        item for item in fields(body, MULTIPART_XX) if item[0] != '_method'
+    ]
+    assert fields(result, MULTIPART_XX) == kept
+    assert webob_fields(result, MULTIPART_XX) == kept
+
+
+def test_multipart_boundary() -> None:
+    assert multipart_boundary('multipart/form-data; boundary="a b"') == b'a b'
+    for bad in (
+        'multipart/form-data',
+        'multipart/form-data; boundary=',
+        'multipart/form-data; boundary=' + 'a' * 201,
+        'multipart/form-data; boundary="a\tb"',
+        'multipart/form-data; boundary=a; boundary=b',
+    ):
+        with pytest.raises(ParseError):
+            multipart_boundary(bad)
+
+
+FIELD_NAMES = st.sampled_from(['_method', 'a', 'b', '_method_', '\u00e9'])
+FIELD_VALUES = st.text(max_size=10)
+
+
+@PROPERTY
+@given(st.lists(st.tuples(FIELD_NAMES, FIELD_VALUES), max_size=6))
+def test_remove_field_urlencoded_round_trip(
+    pairs: list[tuple[str, str]],
+) -> None:
+    body = urllib.parse.urlencode(pairs).encode()
+    result = remove_field(body, URLENCODED, '_method')
+    kept = [pair for pair in pairs if pair[0] != '_method']
+    assert fields(result, URLENCODED) == kept
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.tuples(FIELD_NAMES, st.text(alphabet='abc \r\n-', max_size=10)),
+        max_size=6,
+    ),
+    st.binary(max_size=8).filter(lambda b: b'--xx' not in b),
+)
+def test_remove_field_multipart_round_trip(
+    pairs: list[tuple[str, str]], preamble: bytes
+) -> None:
+    body = b''.join(xx_part(name, value) for name, value in pairs)
+    body += b'--xx--'
+    if preamble:
+        body = preamble + b'\r\n' + body
+    try:
+        before = fields(body, MULTIPART_XX)
+    except ParseError:  # a value with '\r\n--xx' in it, say
+        return
+    result = remove_field(body, MULTIPART_XX, '_method')
+    assert fields(result, MULTIPART_XX) == [
+        item for item in before if item[0] != '_method'
+    ]
