@@ -7,7 +7,7 @@ BIN = $(VENV)/bin
 
 .PHONY: demo test lint typecheck unit distcheck bench clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml demo/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade 'pip>=25.1'
 	$(BIN)/python -m pip install -q -e . -e ./demo --group dev

@@ -202,18 +202,6 @@ class Options:
             given=self.given - dropped,
         )
 
-    # TODO(lead): mapping-style reads for the OpenAPI builder, removed
-    # once it reads attributes.
-    def get(self, name: str, default: Any = None) -> Any:
-        value = getattr(self, name)
-        return default if value is None else value
-
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.given
-
     def items(self) -> Iterable[tuple[str, Any]]:
         """The given options as ``(name, value)`` pairs, in table order."""
         return [

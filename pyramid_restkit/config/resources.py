@@ -27,6 +27,7 @@ from ..media import MediaTypes
 from ..negotiation import Negotiator
 from ..patterns import (
     normalize_pattern,
+    pattern_problem,
     suffix_pregenerator,
     with_suffix,
 )
@@ -42,7 +43,8 @@ def _takes_context(cls: type) -> bool:
     """Whether ``cls(request, context)`` binds (else ``cls(request)``)."""
     # PERF: inspect.signature costs about 20 us a class; the common case,
     # a plain class with a plain ``__init__``, is read from its code
-    # object with the same answer (tests/config/test_resources.py compares them).
+    # object with the same answer (tests/config/test_resources.py
+    # compares them).
     klass: Any = cls
     init = klass.__init__
     if (
@@ -166,6 +168,13 @@ def add_resource(
         if not isinstance(pattern, str):
             raise ResourceConfigurationError(
                 f'{where}: a path must be a string, not {pattern!r}'
+            )
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            index, what, expected = problem
+            raise ResourceConfigurationError(
+                f'{where}: {what} in the route pattern {pattern!r} (at '
+                f'character {index + 1}); expected {expected}'
             )
         if not methods:
             raise ResourceConfigurationError(

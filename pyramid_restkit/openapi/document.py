@@ -48,13 +48,13 @@ from typing import Any
 from ..decorators import OPERATION_ATTR
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from ..media import MediaTypes
+from ..patterns import resource_template
 from ..settings import Settings
 from ..views import Operation, RouteInfo
 from .components import Components
 from .info import OpenAPIInfo
 from .jsonschema import JSONSchemaConverter
 from .operations import Operations, schema_parts
-from .paths import resource_template
 from .responses import PROBLEM_SCHEMA
 
 OPENAPI_VERSION = '3.1.0'
@@ -101,7 +101,7 @@ class _Builder:
         # keeps its plain name for input, whatever the order of routes.
         for intr in resources:
             for opts in intr['operations'].values():
-                body = schema_parts(opts.get('schema')).get('body')
+                body = schema_parts(opts.schema).get('body')
                 if body is not None:
                     self.components.convert(body)
         for intr in resources:
@@ -137,9 +137,10 @@ class _Builder:
         # one an operation overrides), else the class docstring.
         about = next(
             (
-                opts['description']
+                opts.description
                 for attr, opts in intr['operations'].items()
-                if 'description' in opts and 'description' not in own[attr]
+                if 'description' in opts.given
+                and 'description' not in own[attr]
             ),
             cls.__doc__,
         )
@@ -148,15 +149,15 @@ class _Builder:
             template = resource_template(route_data['pattern'])
             item = self.paths.setdefault(template.path, {})
             for attr, opts in intr['operations'].items():
-                operation = route.operations.get(opts['verb'])
+                operation = route.operations.get(opts.verb)
                 # NOTE: both routes have a GET; the runtime tells whose.
                 if not isinstance(operation, Operation) or (
                     operation.attr != attr
                 ):
                     continue
-                for tag in opts.get('tags') or (name,):
+                for tag in opts.tags or (name,):
                     self.tag(tag, None if 'tags' in own[attr] else about)
-                item[opts['verb'].lower()] = self.operations.build(
+                item[opts.verb.lower()] = self.operations.build(
                     cls, name, attr, opts, operation, route, template
                 )
         self.links(intr)

@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import colander
 
 from ..decorators import OPERATION_ATTR
 from ..media import MediaTypes
+from ..patterns import PathTemplate
 from ..schemas import RequestSchema
 from ..settings import Settings
 from ..views import Operation, RouteInfo
 from .components import Components
-from .paths import PathTemplate, parameters
+from .paths import parameters
 from .responses import Responses
 from .variants import TEXT_FORMATS
+
+if TYPE_CHECKING:  # the options table is configuration's
+    from ..config.options import Options
 
 
 def schema_parts(schema: Any) -> dict[str, Any]:
@@ -81,7 +85,7 @@ class Operations:
         cls: type,
         name: str,
         attr: str,
-        opts: Mapping[str, Any],
+        opts: Options,
         operation: Operation,
         route: RouteInfo,
         template: PathTemplate,
@@ -92,24 +96,24 @@ class Operations:
         introspectable's), ``operation`` its runtime on ``route``, whose
         path ``template`` is.
         """
-        verb = opts['verb']
+        verb = opts.verb
         method = getattr(cls, attr)
         own = getattr(method, OPERATION_ATTR, {})
         doc_summary, doc_description = _docstring(method)
-        tags = list(opts.get('tags') or (name,))
+        tags = list(opts.tags or (name,))
         result: dict[str, Any] = {
-            'operationId': opts.get('operation_id') or f'{name}_{attr}',
+            'operationId': opts.operation_id or f'{name}_{attr}',
             'tags': tags,
         }
-        summary = own.get('summary') or doc_summary or opts.get('summary')
+        summary = own.get('summary') or doc_summary or opts.summary
         if summary:
             result['summary'] = summary
         description = own.get('description') or doc_description
         if description:
             result['description'] = description
-        if opts.get('deprecated'):
+        if opts.deprecated:
             result['deprecated'] = True
-        schema = opts.get('schema')
+        schema = opts.schema
         parts = schema_parts(schema)
         params = parameters(
             self.components, self.media_types, parts, template, operation

@@ -11,93 +11,15 @@ schema's ``path``, ``querystring`` and ``headers``, and ``format``.
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..media import MediaTypes
 from ..negotiation import FORMAT_PARAM
-from ..patterns import SUFFIX_PLACEHOLDER, with_suffix
+from ..patterns import SEGMENT, PathTemplate
 from ..views import Operation
 from .components import Components
 from .ecma import ecma_pattern
-
-#: A placeholder as Pyramid reads it (``pyramid.urldispatch.route_re``):
-#: a name starting with a letter or ``_``, then an optional ``:regex``
-#: that may hold one level of braces (``{id:\d{4}}``).
-_PLACEHOLDER = re.compile(
-    r'\{([_a-zA-Z][^{}:]*)(?::((?:[^{}]|\{[^{}]*\})*))?\}'
-)
-#: Pyramid's old-style ``:name`` placeholders, read when no ``{`` is used.
-_OLD_PLACEHOLDER = re.compile(r':([_a-zA-Z]\w*)')
-_STAR_AT_END = re.compile(r'\*(\w*)$')
-#: A plain placeholder: one non-empty segment.
-_SEGMENT = '[^/]+'
-
-
-class PathTemplate(typing.NamedTuple):
-    """What a route pattern says about its OpenAPI path."""
-
-    path: str
-    #: Placeholder name -> its Python regex.
-    regexes: dict[str, str]
-    #: The placeholder whose value a URL suffix is peeled off, if any.
-    suffixed: str | None
-
-
-def _template(pattern: str, restkit: bool = False) -> PathTemplate:
-    """The template of ``pattern``; ``restkit``: of a resource's route.
-
-    A resource's route is ``with_suffix(pattern)``: its suffix placeholder
-    is not a parameter (and makes Pyramid read ``:name`` as text).
-    """
-    if restkit:
-        pattern = with_suffix(pattern)
-    if not _PLACEHOLDER.search(pattern) and _OLD_PLACEHOLDER.search(pattern):
-        # NOTE: as Pyramid does: '/posts/:id' is '/posts/{id}'.
-        pattern = _OLD_PLACEHOLDER.sub(r'{\1}', pattern)
-    regexes: dict[str, str] = {}
-    remainder = None
-    star = _STAR_AT_END.search(pattern)
-    if star is not None:
-        pattern, remainder = pattern[: star.start()], star[1]
-
-    def replace(match: re.Match[str]) -> str:
-        regexes[match[1]] = _SEGMENT if match[2] is None else match[2]
-        return '{' + match[1] + '}'
-
-    path = _PLACEHOLDER.sub(replace, pattern)
-    # The format_suffix predicate peels a suffix off the last value when
-    # the pattern ends with a brace (predicates.with_suffix).
-    suffixed = next(reversed(regexes), None) if path.endswith('}') else None
-    if remainder:
-        path += '{' + remainder + '}'
-        regexes[remainder] = '.*'
-        suffixed = None
-    if suffixed == SUFFIX_PLACEHOLDER:
-        del regexes[suffixed]
-        path = path[: -len(SUFFIX_PLACEHOLDER) - 2]
-        suffixed = None
-    if not path.startswith('/'):
-        path = '/' + path
-    return PathTemplate(path, regexes, suffixed)
-
-
-def openapi_path(pattern: str) -> tuple[str, dict[str, str]]:
-    """Return the OpenAPI template of a Pyramid route ``pattern``.
-
-    Placeholders keep their names and the regex each matches (name ->
-    regex, ``[^/]+`` for a plain one) is returned for its parameter's
-    schema; a ``*remainder`` becomes ``{remainder}`` (``.*``) and an
-    old-style ``:name`` is ``{name}``, as Pyramid reads them.
-    """
-    template = _template(pattern)
-    return template.path, template.regexes
-
-
-def resource_template(pattern: str) -> PathTemplate:
-    """The template of a resource's route (see :func:`_template`)."""
-    return _template(pattern, restkit=True)
 
 
 def _path_pattern(regex: str, suffixes: Iterable[str]) -> str:
@@ -110,7 +32,7 @@ def _path_pattern(regex: str, suffixes: Iterable[str]) -> str:
     """
     translated = ecma_pattern(re.compile(f'(?:{regex})\\Z'))
     pattern = translated or f'^(?:{regex})$'
-    if regex == _SEGMENT:
+    if regex == SEGMENT:
         # NOTE: clients normalize away the dot segments, which then match
         # another route.
         pattern = r'^(?!\.\.?$)' + pattern[1:]

@@ -16,7 +16,7 @@ import ast
 import copy
 import typing
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..formats.xml import PROBLEM_NAMESPACE
 from ..media import MediaType, MediaTypes
@@ -26,6 +26,9 @@ from ..views import Operation, RouteInfo
 from .components import Components
 from .jsonschema import REF
 from .variants import TEXT_FORMATS
+
+if TYPE_CHECKING:  # the options table is configuration's
+    from ..config.options import Options
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     'type': 'object',
@@ -173,7 +176,7 @@ class Responses:
         self,
         method: Any,
         verb: str,
-        opts: Mapping[str, Any],
+        opts: Options,
         operation: Operation,
         route: RouteInfo,
         parses: bool,
@@ -191,11 +194,11 @@ class Responses:
             if operation.forced is not None
             else operation.negotiator.offers  # type: ignore[union-attr]
         )
-        output = opts.get('response_schema')
+        output = opts.response_schema
         content = self.content(offers, output, opts)
         responses: dict[str, Any] = {}
         none = _returns_none(method, verb)
-        declared: Mapping[int, str] = opts.get('responses') or {}
+        declared: Mapping[int, str] = opts.responses or {}
         if none != 'always':
             responses[str(operation.status)] = {
                 'description': declared.get(operation.status, 'Success.'),
@@ -250,7 +253,7 @@ class Responses:
         self,
         offers: Iterable[MediaType],
         output: Any,
-        opts: Mapping[str, Any],
+        opts: Options,
     ) -> dict[str, Any]:
         """The content of a success: ``output`` per media type offered."""
         schema = (
@@ -258,7 +261,7 @@ class Responses:
             if output is None
             else self.components.convert(output, mode='output')
         )
-        media_options = opts.get('media_options') or {}
+        media_options = opts.media_options or {}
         content: dict[str, Any] = {}
         for media in offers:
             if media.name in TEXT_FORMATS:

@@ -624,3 +624,25 @@ def test_an_unhashable_media_option_is_refused_by_name(config):
     assert "default_media_type must be a string, not ['json']" in str(
         info.value
     )
+
+
+@pytest.mark.parametrize(
+    ('pattern', 'message'),
+    [
+        (
+            '/r/{id:[}',
+            "the regex of 'id' is invalid",
+        ),
+        ('/r/{id}/{id}', "the placeholder name 'id' is used twice"),
+        ('/r/:id', "the old style placeholder ':id'"),
+        ('/r/*rest/x', "'*' before the end"),
+        ('http://example.com/r', 'a URL'),
+    ],
+)
+def test_python_patterns_are_checked_like_yaml_ones(config, pattern, message):
+    # The same checks as YAML's (patterns.pattern_problem), at the call:
+    # not a raw re.error at commit.
+    with pytest.raises(ResourceConfigurationError) as info:
+        config.add_resource(Writable, collection_path=pattern)
+    assert message in str(info.value)
+    assert repr(pattern) in str(info.value)
