@@ -40,11 +40,15 @@ def has_deferred(schema: colander.SchemaNode) -> bool:
     ``getattr`` (``_SchemaNode._bind``).  Those are the values of the
     node's ``__dict__`` and of its classes' ``__dict__``.
 
-    PERF: binding clones the schema, about ten times the cost of
-    validating (benchmarks/internals.py, "deferred"), so a schema without
+    PERF: binding clones the whole schema, about twelve times the cost of
+    validating (benchmarks/internals.py, "binding"), so a schema without
     deferred values is never bound.  Reading the dictionaries is several
-    times cheaper than ``dir`` and ``getattr``, and each class is read
-    once per call, not once per node of that class.
+    times cheaper than ``dir`` and ``getattr`` ("deferred detection"),
+    and each class is read once per call, not once per node of it.
+
+    NOTE: ``bind`` also sets ``node.bindings`` and calls ``after_bind``;
+    a schema that relies only on those is not bound (the guide promises
+    binding for deferred values only).
     """
     seen: set[type] = set()
     stack = [schema]

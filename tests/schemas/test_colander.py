@@ -40,9 +40,7 @@ def spy(calls: list[tuple[Any, Any]], result: Any) -> Any:
     return deserialize
 
 
-def test_node_deserialize_looks_up_the_types_deserialize_on_the_instance() -> (
-    None
-):
+def test_node_deserialize_calls_the_instances_deserialize() -> None:
     calls: list[tuple[Any, Any]] = []
     typ = colander.Integer()
     hook(typ, spy(calls, 42))

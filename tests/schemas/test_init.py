@@ -7,6 +7,7 @@ from typing import Any
 import colander
 import pytest
 
+from pyramid_restkit import schemas
 from pyramid_restkit.errors import ResourceConfigurationError
 from pyramid_restkit.schemas import as_schema
 from tests.schemas.helpers import PostSchema
@@ -49,8 +50,6 @@ def test_as_schema_refuses_other_values(value: Any) -> None:
 def test_every_public_name_is_importable_from_the_package() -> None:
     # What other modules (and applications) import from
     # pyramid_restkit.schemas, as when it was one module.
-    from pyramid_restkit import schemas
-
     for name in schemas.__all__:
         assert getattr(schemas, name) is not None
     assert set(schemas.__all__) >= {
@@ -68,23 +67,3 @@ def test_every_public_name_is_importable_from_the_package() -> None:
         'nullable_output',
         'prepare',
     }
-
-
-def test_the_kit_keeps_no_module_level_cache_of_classes() -> None:
-    # Preparing a schema makes no class: the prepared types are instances
-    # of the user's classes (see schemas._colander.hook).
-    from pyramid_restkit.schemas import prepare
-    from tests.schemas.helpers import Upper
-
-    node = colander.SchemaNode(colander.Mapping())
-    node.add(colander.SchemaNode(Upper(), name='u'))
-    before = set(colander.SchemaType.__subclasses__()) | set(
-        Upper.__subclasses__()
-    )
-    prepared = prepare(node, typed=True)
-    assert type(prepared['u'].typ) is Upper
-    assert prepared.deserialize({'u': 'x'}) == {'u': 'X'}
-    after = set(colander.SchemaType.__subclasses__()) | set(
-        Upper.__subclasses__()
-    )
-    assert after == before

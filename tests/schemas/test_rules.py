@@ -480,6 +480,25 @@ def test_prepared_types_subclass_the_users_types() -> None:
     assert type(first['views'].typ) is colander.Integer
 
 
+def test_prepare_makes_no_classes() -> None:
+    # The prepared types are instances of the user's classes, not of
+    # subclasses made (and cached) by the kit; see schemas._colander.hook.
+    def subclasses() -> set[type]:
+        return {
+            *colander.SchemaType.__subclasses__(),
+            *colander.Mapping.__subclasses__(),
+            *Upper.__subclasses__(),
+        }
+
+    node = colander.SchemaNode(colander.Mapping())
+    node.add(colander.SchemaNode(Upper(), name='u'))
+    before = subclasses()
+    prepared = prepare(node, typed=True)
+    assert type(prepared['u'].typ) is Upper
+    assert prepared.deserialize({'u': 'x'}) == {'u': 'X'}
+    assert subclasses() == before
+
+
 def test_prepare_a_prepared_schema_again() -> None:
     typed = prepare(PostSchema(), typed=True, unknown='raise')
     text = prepare(typed, typed=False, unknown='ignore')
