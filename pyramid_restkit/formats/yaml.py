@@ -1,48 +1,22 @@
 """YAML: a strict YAML 1.2 parser and a block-style renderer.
 
 The parser reads what a JSON body could say, written as YAML, and nothing
-more.  Each of the following is a :class:`~pyramid_restkit.errors.ParseError`
-(a 400), never a 500:
-
-* a body that is not UTF-8 (no other encoding is read, not even UTF-16
-  with a byte order mark; a UTF-8 byte order mark is allowed, as in YAML);
-* more than one document;
-* a ``%YAML`` directive naming another version than 1.2 (a 1.1 document
-  means ``yes`` is true; reading it as 1.2 would silently change it);
-* tags of any kind (``!!python/object``, ``!!str``, ``!custom``, ``!``);
-* anchors and aliases (``&a``, ``*a``), which also rules out alias bombs
-  ("billion laughs") and merge keys that need them;
-* a plain ``<<`` key (a merge key in YAML 1.1; quote it for a literal key);
-* a mapping key that is not a string: a plain scalar that resolves to
-  null, a boolean or a number (``1: a``, ``null: a``; quote it to make it
-  a string) or a collection (``? [a]``).  Keys are refused rather than
-  turned into their text, as JSON has string keys only;
-* duplicate keys;
-* ``.inf``, ``-.inf`` and ``.nan``, numbers of more than 100 digits and
-  floats beyond the range of a float, as in JSON;
-* nesting deeper than ``restkit.max_depth``;
-* a string holding a surrogate escape such as ``"\\ud800"``.
-
-Plain scalars are resolved by the YAML 1.2 core schema: ``null``, ``Null``,
-``NULL``, ``~`` and the empty scalar are null; ``true``/``True``/``TRUE``
-and the ``false`` forms are booleans; decimal, ``0o`` octal and ``0x``
-hexadecimal integers and decimal floats are numbers; everything else is
-a string.  So ``no``, ``yes``, ``on``, ``off``, ``y``, ``n`` and dates
-such as ``2026-01-01`` are strings.  Quoted and block scalars are always
-strings.
-
-An empty body (or one with only comments) holds no document: it parses to
-``None``, the value of an empty YAML stream, which meets the schema like a
-JSON ``null`` (a request without a body never reaches the parser).
+more: UTF-8 only, one document, YAML 1.2 (a ``%YAML 1.1`` directive is
+refused), no tags, anchors, aliases or merge keys, string keys only, no
+duplicate keys, no ``.inf``/``.nan``, no numbers of more than 100 digits,
+no surrogate escapes, no nesting beyond ``restkit.max_depth``: each is a
+:class:`~pyramid_restkit.errors.ParseError` (a 400), never a 500.  Plain
+scalars are resolved by the YAML 1.2 core schema (``no`` and
+``2026-01-01`` are strings); an empty body parses to ``None``.  The full
+list, with the reasons, is in docs/media.md ("The YAML parser").
 
 The parser walks PyYAML's event stream (libyaml's when PyYAML was built
 with it) with an explicit stack instead of composing a node graph, so no
 input can exhaust the interpreter's recursion limit, and it stops at the
-first level beyond ``max_depth``.
-
-The renderer writes block-style YAML that a YAML 1.2 core reader (this
-parser) and a YAML 1.1 reader (PyYAML's ``safe_load``) both read back as
-the value rendered; see :class:`YAMLRenderer`.
+first level beyond ``max_depth``.  The renderer writes block-style YAML
+that a YAML 1.2 core reader (this parser) and a YAML 1.1 reader (PyYAML's
+``safe_load``) both read back as the value rendered; see
+:class:`YAMLRenderer`.
 """
 
 from __future__ import annotations
