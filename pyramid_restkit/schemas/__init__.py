@@ -1,4 +1,4 @@
-"""colander schemas as representations: the only package importing colander.
+"""colander schemas as representations, applied on the request path.
 
 - :mod:`.rules`: :func:`prepare`, clones of a user schema that apply the
   kit's input rules (typed or text input, ``null`` as absent, partial,
@@ -11,7 +11,9 @@
 - :mod:`._colander`: what the kit assumes of colander beyond its
   documented API, each assumption in one small function.
 
-Every name other modules use is imported from here.
+Every name other modules use is imported from here.  The OpenAPI
+builder (:mod:`pyramid_restkit.openapi`) reads colander schemas too, to
+describe them; nothing else on the request path imports colander.
 """
 
 from __future__ import annotations
