@@ -18,4 +18,4 @@ class IRestkitRoutes(Interface):  # type: ignore[misc]
 
 
 class IOpenAPI(Interface):  # type: ignore[misc]
-    """The :class:`~pyramid_restkit.openapi_views.OpenAPI` of the app."""
+    """The :class:`~pyramid_restkit.openapi.views.OpenAPI` of the app."""

@@ -87,7 +87,7 @@ class MediaType:
     problem_type: str | None = None
     parse_opt_in: bool = False
     default_enabled: bool = True
-    #: Registered by the kit itself (``builtins.py``).
+    #: Registered by the kit itself (``config/media_types.py``).
     builtin: bool = False
     #: The Content-Type header of a response in this format (computed).
     content_type: str = field(init=False, default='')

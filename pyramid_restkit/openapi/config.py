@@ -185,7 +185,7 @@ def add_json_schema_type(config: Any, typ: Any, converter: Any) -> None:
     ``typ`` is a ``colander.SchemaType`` subclass (or its dotted name);
     ``converter(json_schema_converter, node, ctx)`` returns the JSON
     Schema of a node of that type (see
-    :meth:`pyramid_restkit.jsonschema.JSONSchemaConverter.add_type`).
+    :meth:`pyramid_restkit.openapi.jsonschema.JSONSchemaConverter.add_type`).
     Example::
 
         config.add_json_schema_type(
