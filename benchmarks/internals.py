@@ -1,4 +1,4 @@
-"""Where pyramid_restkit leans on colander internals, against the public way.
+"""Where pyramid_restkit leans on colander or Pyramid internals, measured.
 
 Each case times the kit's code (``pyramid_restkit.schemas``) against the
 alternatives it was chosen over; ``benchmarks/README.md``, "Internals",
@@ -12,7 +12,14 @@ records the numbers and the decisions:
   call, of each class (the kit) against the code before it (every class
   of every node) and colander's own way (``dir`` and ``getattr``);
 * binding: skipping ``bind(request=...)`` for schemas without deferred
-  values (the kit) against binding every request (public, no detection).
+  values (the kit) against binding every request (public, no detection);
+* request attributes: ``getattr(request, name, None)`` (the kit, public)
+  against reading the request's ``__dict__`` (the code before it): a
+  difference of a few tens of nanoseconds that does not pay for the
+  internal;
+* sized actions: committing resources whose actions carry one key more
+  than Pyramid's (``config.resources.sized_action``) against plain
+  ``config.action`` calls (fewer rounds: a commit takes a while).
 
 Every variant is checked to give the same result before it is timed.
 Each variant is calibrated to a number of calls lasting ``--target-ms``
@@ -26,7 +33,7 @@ before timing is frozen (``gc.freeze()``).
 
 Usage::
 
-    python benchmarks/internals.py               # about 15 seconds
+    python benchmarks/internals.py               # about a minute
     python benchmarks/internals.py --quick       # smoke test, 1 second
     python benchmarks/internals.py --only deferred   # some cases only
 """
@@ -47,8 +54,10 @@ from importlib import metadata
 from typing import Any
 
 import colander
+from pyramid.config import Configurator
 from pyramid.request import Request
 
+from pyramid_restkit.config import resources
 from pyramid_restkit.errors import ValidationFailure
 from pyramid_restkit.schemas import (
     Validator,
@@ -341,6 +350,8 @@ class Variant:
 class Case:
     title: str
     variants: list[Variant]
+    #: At most this many rounds (cases whose call lasts long).
+    rounds: int | None = None
 
 
 def case(title: str, *variants: tuple[str, Callable[[], Any]]) -> Case:
@@ -401,7 +412,7 @@ def timed(call: Callable[[], Any], number: int) -> float:
 
 def run(each: Case, rounds: int, target: float) -> None:
     numbers = [calibrate(v.call, target) for v in each.variants]
-    for _ in range(rounds):
+    for _ in range(min(rounds, each.rounds or rounds)):
         for variant, number in zip(each.variants, numbers, strict=True):
             variant.per_call.append(timed(variant.call, number))
 
@@ -428,6 +439,7 @@ def build_cases() -> list[Case]:
     request = Request.blank('/posts')
 
     return [
+        *pyramid_cases(),
         case(
             'input rules, per request: a valid body, typed (JSON)',
             (
@@ -513,6 +525,98 @@ def build_cases() -> list[Case]:
             ),
         ),
     ]
+
+
+def pyramid_cases() -> list[Case]:
+    """The request attribute read and the sized actions."""
+    request = Request.blank('/posts')
+    request.restkit_suffix = 'yaml'
+    sized = configure_case(sized=True)
+    plain = configure_case(sized=False)
+    return [
+        case(
+            'request attribute, per request: absent',
+            (
+                'kit: getattr(request, name, None)',
+                lambda: getattr(request, 'restkit_media', None),
+            ),
+            (
+                'before: request.__dict__.get(name)',
+                lambda: request.__dict__.get('restkit_media'),
+            ),
+        ),
+        case(
+            'request attribute, per request: set',
+            (
+                'kit: getattr(request, name, None)',
+                lambda: getattr(request, 'restkit_suffix', None),
+            ),
+            (
+                'before: request.__dict__.get(name)',
+                lambda: request.__dict__.get('restkit_suffix'),
+            ),
+        ),
+        Case(
+            f'sized actions, at commit: {RESOURCES} resources',
+            [
+                Variant('kit: one key more than Pyramid', sized, []),
+                Variant('public: plain config.action', plain, []),
+            ],
+            rounds=7,
+        ),
+    ]
+
+
+#: Resources configured per call of the sized actions case.
+RESOURCES = 1000
+
+
+class Posts:
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    def get(self) -> Any:
+        return {}
+
+    def collection_get(self) -> Any:
+        return []
+
+
+def _plain_action(
+    config: Any,
+    discriminator: Any,
+    callable: Any = None,
+    args: Any = (),
+    introspectables: Any = (),
+) -> None:
+    config.action(
+        discriminator, callable, args=args, introspectables=introspectables
+    )
+
+
+def configure_case(sized: bool) -> Callable[[], Any]:
+    """Configure and commit RESOURCES resources; return the route count."""
+
+    def configure() -> Any:
+        saved = resources.sized_action
+        if not sized:
+            resources.sized_action = _plain_action
+        try:
+            config = Configurator(autocommit=False)
+            config.include('pyramid_restkit')
+            for i in range(RESOURCES):
+                config.add_resource(
+                    Posts,
+                    name=f'posts{i}',
+                    collection_path=f'/r{i}/posts',
+                    path=f'/r{i}/posts/{{id}}',
+                )
+            config.commit()
+        finally:
+            resources.sized_action = saved
+        return len(config.get_routes_mapper().get_routes())
+
+    return configure
 
 
 def tracked_objects(make: Callable[[], Any], count: int = 200) -> float:

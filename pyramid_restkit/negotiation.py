@@ -64,7 +64,7 @@ class Negotiator:
         served, a 406) and whether ``Accept`` decided, which calls for
         ``Vary: Accept``.
         """
-        suffix = request_value(request, 'restkit_suffix')
+        suffix = getattr(request, 'restkit_suffix', None)
         if suffix is not None:
             return self.by_name.get(suffix), False
         environ = request.environ
@@ -100,17 +100,3 @@ class Negotiator:
             acceptable = header.acceptable_offers(self._types)
             return self._by_type[acceptable[0][0]] if acceptable else None
         return self.default  # RFC 9110: an invalid Accept counts as absent
-
-
-def request_value(request: Any, name: str) -> Any:
-    """``request.<name>`` if it was set or computed, else ``None``.
-
-    PERF(pyramid 2.1, WebOb 1.8): Pyramid's ``Request`` keeps attributes
-    set on it, and ``reify`` properties (``request.response``) once
-    computed, in the instance ``__dict__``.  Reading it there costs a dict
-    lookup where ``getattr(request, name, None)`` raises and catches an
-    ``AttributeError`` for an absent name, and it does not create a
-    ``request.response`` that nobody asked for.  Pinned by
-    tests/test_pyramid_internals.py; see benchmarks/internals.py.
-    """
-    return request.__dict__.get(name)

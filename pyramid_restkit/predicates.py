@@ -8,7 +8,6 @@ from pyramid.exceptions import ConfigurationError, URLDecodeError
 from pyramid.interfaces import IRoutesMapper
 
 from .interfaces import IMediaTypes, IRestkitRoutes
-from .negotiation import request_value
 from .patterns import SUFFIX_PLACEHOLDER
 
 
@@ -145,7 +144,7 @@ class FormatPredicate:
     phash = text
 
     def __call__(self, context: Any, request: Any) -> bool:
-        media = request_value(request, 'restkit_media')
+        media = getattr(request, 'restkit_media', None)
         if media is None:
             media = self._negotiate(request)
             if media is None:

@@ -20,7 +20,6 @@ from .errors import problem
 from .formats.json import JSONRenderer
 from .interfaces import IMediaTypes, IRestkitRoutes
 from .media import MediaType, MediaTypes, with_charset
-from .negotiation import request_value
 from .predicates import raw_path_route
 from .views import vary_accept
 
@@ -85,7 +84,7 @@ def problem_response(
     with its own problem type (``application/problem+xml``...).
     """
     media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
-    media = request_value(request, 'restkit_media')
+    media = getattr(request, 'restkit_media', None)
     if media is None:
         media = error_media(request, media_types)
     media = problem_media(media, media_types)

@@ -33,7 +33,7 @@ from pyramid.response import Response
 from webob.multidict import MultiDict
 
 from .media import MediaType, ParseOptions, Renderer
-from .negotiation import Negotiator, request_value
+from .negotiation import Negotiator
 from .schemas import Output, Validator
 
 #: ``environ`` key holding the verb sent before a method override, and the
@@ -190,7 +190,7 @@ class Operation:
         """Turn a resource method's return value into the response."""
         if isinstance(result, Response):
             return result
-        response = request_value(request, 'response')
+        response = created_response(request)
         if response is None:
             # PERF: the common case, a new response built from a header
             # list, costs a third of WebOb's setters.
@@ -358,7 +358,7 @@ def not_acceptable(negotiator: Negotiator, request: Any) -> HTTPNotAcceptable:
     """406 listing the media types served and a URL for each."""
     available = [media.media_type for media in negotiator.offers]
     path = request.path
-    suffix = request_value(request, 'restkit_suffix')
+    suffix = getattr(request, 'restkit_suffix', None)
     if suffix is not None:
         # NOTE: the path still ends in the suffix that was refused.
         path = path[: path.rfind('.')]
@@ -390,3 +390,15 @@ def unsupported(
     exc = HTTPUnsupportedMediaType(detail=detail, headers={header: accepted})
     exc.problem_extra = {'accepted': list(parsers)}
     return exc
+
+
+def created_response(request: Any) -> Any:
+    """``request.response`` if something created it, else ``None``.
+
+    Reading ``request.response`` would create it (a ``reify`` property),
+    and a response built from a header list costs a third of WebOb's
+    setters.  NOTE(pyramid 2.1): ``reify`` keeps the computed value in
+    the instance ``__dict__``; there is no public way to ask whether it
+    was computed.  Pinned by tests/test_pyramid_internals.py.
+    """
+    return request.__dict__.get('response')

@@ -14,22 +14,19 @@ from pyramid.request import Request
 
 from pyramid_restkit import _includer
 from pyramid_restkit.config.resources import sized_action
-from pyramid_restkit.negotiation import request_value
 from pyramid_restkit.openapi.config import move_routes_last
+from pyramid_restkit.views import created_response
 
 
-def test_request_attributes_and_reified_properties_live_in_its_dict():
-    # negotiation.request_value
+def test_a_reified_response_lives_in_the_request_dict_once_read():
+    # views.created_response
     request = Request.blank('/')
     request.registry = Configurator().registry
-    assert request_value(request, 'restkit_media') is None
-    request.restkit_media = 'json'
-    assert request.__dict__['restkit_media'] == 'json'
-    assert request_value(request, 'restkit_media') == 'json'
-    # request.response is reified: absent until read, then kept
-    assert request_value(request, 'response') is None
+    assert created_response(request) is None
+    assert 'response' not in request.__dict__
     response = request.response
-    assert request_value(request, 'response') is response
+    assert created_response(request) is response
+    assert request.__dict__['response'] is response
 
 
 def test_actions_are_dicts_of_eight_keys_plus_the_extra_ones():
