@@ -18,6 +18,16 @@ from urllib.parse import urlparse
 from pyramid.urldispatch import old_route_re, route_re, star_at_end
 
 
+def prefixed(prefix: str | None, pattern: str) -> str:
+    """``pattern`` under Pyramid's ``route_prefix``, as ``add_route`` joins
+    them (``config.include(..., route_prefix='v1')``, or
+    ``config.route_prefix_context``): the full path clients see, with its
+    leading slash (Pyramid matches patterns with or without one alike)."""
+    if not prefix:
+        return pattern
+    return '/' + prefix.strip('/') + '/' + pattern.lstrip('/')
+
+
 def normalize_pattern(pattern: str) -> str:
     """Reduce a route pattern to its shape: placeholder names dropped.
 

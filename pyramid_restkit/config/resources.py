@@ -28,6 +28,7 @@ from ..negotiation import Negotiator
 from ..patterns import (
     normalize_pattern,
     pattern_problem,
+    prefixed,
     suffix_pregenerator,
     with_suffix,
 )
@@ -146,6 +147,7 @@ def add_resource(
     schemas = config.registry.getUtility(IRestkitRoutes).schemas
     defaults = Options.check(options, where, 'resource', schemas)
     routes = []
+    full_paths = []
     for suffix, pattern, verbs in (
         ('collection', collection_path, COLLECTION_VERBS),
         ('item', path, ITEM_VERBS),
@@ -188,6 +190,9 @@ def add_resource(
             for attr, verb in methods.items()
         }
         routes.append((f'{name}.{suffix}', pattern, operations))
+        # NOTE: conflicts, the introspector (hence the document and
+        # prestkit) use the full path, prefix included.
+        full_paths.append(prefixed(config.route_prefix, pattern))
 
     options_attr = {'collection': 'collection_options', 'item': 'options'}
     intr = config.introspectable(
@@ -207,7 +212,9 @@ def add_resource(
     # PERF: nested directives reuse this call's info; otherwise each one
     # walks the stack again for a location conflicts never show.
     info = config.action_info
-    for route_name, pattern, operations in routes:
+    for (route_name, pattern, operations), full in zip(
+        routes, full_paths, strict=True
+    ):
         allow = _allow(opts.verb for opts in operations.values())
         route = RouteInfo(allow)
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
@@ -233,14 +240,14 @@ def add_resource(
             restkit_resource=name,
             _info=info,
         )
-        intr['routes'][route_name] = {'pattern': pattern, 'allow': allow}
+        intr['routes'][route_name] = {'pattern': full, 'allow': allow}
         for attr, opts in operations.items():
             verb = opts.verb
             intr['operations'][attr] = opts
             op_intr = config.introspectable(
                 'restkit operations',
                 (name, attr),
-                f'{verb} {pattern} ({cls.__qualname__}.{attr})',
+                f'{verb} {full} ({cls.__qualname__}.{attr})',
                 'restkit operation',
             )
             op_intr.update(
@@ -248,7 +255,7 @@ def add_resource(
                 method=attr,
                 verb=verb,
                 route=route_name,
-                pattern=pattern,
+                pattern=full,
                 options=opts,
             )
             # NOTE: not related to media types: Pyramid's introspector
@@ -267,9 +274,8 @@ def add_resource(
         args=(config.registry, cls, where, infos, _takes_context(cls)),
         introspectables=tuple(introspectables),
     )
-    for pattern in (collection_path, path):
-        if pattern is not None:
-            sized_action(config, ('restkit paths', normalize_pattern(pattern)))
+    for full in full_paths:
+        sized_action(config, ('restkit paths', normalize_pattern(full)))
 
 
 def sized_action(

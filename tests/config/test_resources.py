@@ -646,3 +646,72 @@ def test_python_patterns_are_checked_like_yaml_ones(config, pattern, message):
         config.add_resource(Writable, collection_path=pattern)
     assert message in str(info.value)
     assert repr(pattern) in str(info.value)
+
+
+# -- route prefixes -----------------------------------------------------------
+
+
+def _items_at(name):
+    """An includeme adding ``Items`` as ``name``.
+
+    NOTE: a function of its own name per resource: Pyramid includes a
+    ``module:function`` once per configuration.
+    """
+
+    def include(config):
+        config.add_resource(
+            Items, name=name, collection_path='/items', path='/items/{id}'
+        )
+
+    include.__name__ = include.__qualname__ = f'include_{name}'
+    return include
+
+
+def test_route_prefixes_are_part_of_a_resources_paths(config, make_app):
+    # The same pattern under two prefixes is no conflict, and the
+    # document, the introspector and prestkit see the full paths.
+    config.include(_items_at('v1'), route_prefix='v1')
+    config.include(_items_at('v2'), route_prefix='/v2/')
+    with config.route_prefix_context('/api/v3'):
+        _items_at('v3')(config)
+    app = make_app()
+    for prefix in ('/v1', '/v2', '/api/v3'):
+        assert app.get(f'{prefix}/items').json == []
+        assert app.get(f'{prefix}/items/7.json').json == {}
+    app.get('/items', status=404)
+    paths = app.get('/openapi.json').json['paths']
+    assert set(paths) == {
+        '/v1/items',
+        '/v1/items/{id}',
+        '/v2/items',
+        '/v2/items/{id}',
+        '/api/v3/items',
+        '/api/v3/items/{id}',
+    }
+    introspector = config.registry.introspector
+    v2 = introspector.get('restkit resources', 'v2')
+    assert v2['routes']['v2.item']['pattern'] == '/v2/items/{id}'
+    assert v2['collection_path'] == '/items'  # as declared
+    op = introspector.get('restkit operations', ('v1', 'get'))
+    assert op['pattern'] == '/v1/items/{id}'
+
+
+def include_other_at_the_full_path(config):
+    config.add_resource(Other, name='other', collection_path='/v1/items')
+
+
+def test_a_prefixed_pattern_conflicts_with_the_same_full_path(config):
+    # NOTE: in sibling includes; an including configuration overrides its
+    # includes' actions, as Pyramid does for every directive.
+    config.include(_items_at('v1'), route_prefix='v1')
+    config.include(include_other_at_the_full_path)
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    assert "('restkit paths', '/v1/items')" in str(info.value)
+
+
+def test_the_same_pattern_without_a_prefix_still_conflicts(config):
+    config.add_resource(Other, name='a', collection_path='/items')
+    config.add_resource(Other, name='b', collection_path='items')
+    with pytest.raises(ConfigurationConflictError):
+        config.commit()
