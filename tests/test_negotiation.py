@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pyramid.request import Request
 
 from pyramid_restkit.media import MediaType
@@ -53,3 +54,64 @@ def test_undecodable_query_names_no_format() -> None:
     assert negotiator().select(request) == (XML, True)
     request = Request.blank('/?format=xml&x=%ff')
     assert negotiator().select(request) == (JSON, True)
+
+
+TEXT = MediaType('text', 'text/plain')
+HTML = MediaType('html', 'text/html')
+
+
+@pytest.mark.parametrize(
+    ('accept', 'expected'),
+    [
+        # Parameters the kit does not read never stop a type matching
+        # (API.md, HTTP policy rule 4).
+        ('application/json; charset=utf-8', JSON),
+        ('application/json;charset="UTF-8"', JSON),
+        ('application/json; indent=4', JSON),
+        ('application/json; version=2', JSON),
+        ('Application/JSON; Charset=utf-8', JSON),
+        ('application/xml; charset=utf-8', XML),
+        ('application/xml; charset=utf-8, application/json;q=0.9', XML),
+        ('application/json; charset=utf-8;q=0.5, text/plain;q=0.6', TEXT),
+        ('text/*; charset=utf-8', TEXT),
+        ('*/*; charset=utf-8', JSON),
+        ('application/json;q=0.5;ext=1, text/plain;q=0.4', JSON),
+        # q=0 still excludes, parameters or not.
+        ('application/json; charset=utf-8; q=0', None),
+        ('application/json; charset=utf-8; q=0, text/plain', TEXT),
+        ('application/json;q=0, */*', XML),
+        ('application/json;indent=4;q=0, */*', XML),
+        # Specificity still decides (RFC 9110 section 12.5.1).
+        ('text/*;q=0.1, text/html', HTML),
+        ('text/*;q=0.1;charset=utf-8, text/html;level=1', HTML),
+        ('*/*;q=0.1, text/plain;q=0.2, application/json;q=0.05', TEXT),
+        ('text/*;q=0, text/plain', TEXT),
+        ('text/plain;q=0, text/*', HTML),
+        # A range without parameters is the exact match of a served type:
+        # it decides over ranges that differ by ignored parameters only.
+        ('application/json;q=0, application/json;charset=utf-8', None),
+        ('application/json;charset=utf-8, application/json;q=0', None),
+        ('application/json;q=0, application/json;charset=utf-8, */*', XML),
+        ('application/json;charset=utf-8;q=0.2, application/json;q=0.9', JSON),
+        # Among ranges that differ by ignored parameters, the best q.
+        (
+            'application/json;indent=2;q=0.1, application/json;indent=4, '
+            'application/xml;q=0.5',
+            JSON,
+        ),
+        # A range that matches nothing served.
+        ('image/png; charset=utf-8', None),
+        ('*/json', None),
+    ],
+)
+def test_parameters_are_ignored_for_matching(accept, expected) -> None:
+    chosen = Negotiator([JSON, XML, TEXT, HTML], JSON)
+    assert chosen.choose(accept) is expected
+    assert chosen.choose(accept) is expected  # from the cache
+
+
+def test_offers_with_parameters_match_on_type_and_subtype() -> None:
+    vnd = MediaType('vnd', 'application/vnd.x+json; profile="a"')
+    chosen = Negotiator([JSON, vnd], JSON)
+    assert chosen.choose('application/vnd.x+json') is vnd
+    assert chosen.choose('application/vnd.x+json; profile=b') is vnd

@@ -185,3 +185,61 @@ def test_renderer_extension_answers_only_the_kit_name(config, make_app):
     with pytest.raises(Exception) as info:
         make_app().get('/other')
     assert "did you mean 'restkit.json'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ('accept', 'content_type'),
+    [
+        ('application/json; charset=utf-8', 'application/json'),
+        ('application/json; indent=4', 'application/json'),
+        ('application/json; version=2', 'application/json'),
+        ('text/plain; charset=utf-8', 'text/plain'),
+        ('text/plain; format=flowed, application/json;q=0.5', 'text/plain'),
+        ('application/json;charset=utf-8;q=0, */*', 'text/plain'),
+    ],
+)
+def test_accept_parameters_do_not_stop_a_match(app, accept, content_type):
+    res = app.get('/greeting', headers={'Accept': accept})
+    assert res.content_type == content_type
+    assert res.headers['Vary'] == 'Accept'
+
+
+def test_accept_parameters_keep_q_zero(app):
+    res = app.get(
+        '/greeting',
+        headers={'Accept': 'application/json; charset=utf-8; q=0'},
+        status=406,
+    )
+    assert res.json['available'] == ['application/json', 'text/plain']
+
+
+@pytest.mark.parametrize('settings', [{}])
+def test_errors_follow_accept_with_parameters(config, make_app):
+    config.add_resource(Greeting, path='/greeting')
+    app = make_app()
+    res = app.post(
+        '/greeting',
+        headers={'Accept': 'application/xml; charset=utf-8'},
+        status=405,
+    )
+    assert res.content_type == 'application/problem+xml'
+
+
+@pytest.mark.parametrize('settings', [{}])
+def test_format_predicate_ignores_accept_parameters(config, make_app):
+    config.add_route('doc', '/doc')
+    for name in ('json', 'yaml'):
+        config.add_view(
+            lambda request, name=name: {'format': name},
+            route_name='doc',
+            format=name,
+            renderer=f'restkit.{name}',
+        )
+    app = make_app()
+    res = app.get(
+        '/doc', headers={'Accept': 'application/yaml; charset=utf-8'}
+    )
+    assert res.content_type == 'application/yaml'
+    assert res.headers['Vary'] == 'Accept'
+    res = app.get('/doc', headers={'Accept': 'application/json; indent=2'})
+    assert res.json == {'format': 'json'}
