@@ -21,13 +21,22 @@ came (the route then gets the body untouched, and a restkit route answers
   :class:`~pyramid_restkit.errors.ParseError` (WebOb's ``request.POST``
   raises a handful of exception types on hostile bodies), and only when
   the body can hold a ``_method`` field at all;
-- a body it cannot parse is not its business.
-
-The one exception is a multipart Content-Type without a usable boundary:
-no form parser can read such a body, and the tween refuses it as 400.
+- a body it cannot parse is not its business, nor is a multipart body
+  without a usable boundary (no parser can find a ``_method`` field in
+  it; a resource's own parser then answers 400, like any malformed body).
 
 The ``_method`` field is cut out of the body itself, so neither
 ``request.POST`` nor the kit's parser sees it.
+
+A refused override (a verb not in ``restkit.method_override.methods``,
+two ``_method`` fields) arises only when one was attempted: the header is
+present, or a ``_method`` field was found.  It is raised as
+:class:`~pyramid_restkit.errors.MethodOverrideError`, a 400, through the
+exception views like any error, once the request is routed (see
+:func:`_route`): on a resource route the kit renders problem details in
+the route's negotiated format (suffix, ``?format=``, ``Accept``) unless
+the application has its own view for it; on other routes Pyramid's or the
+application's exception views answer, as for their other errors.
 """
 
 from __future__ import annotations
@@ -36,12 +45,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.interfaces import IRequest, IRouteRequest, IRoutesMapper
 
-from .errors import MethodOverrideError, ParseError, problem
+from .errors import MethodOverrideError, ParseError
 from .formats.form import multipart_boundary, parse_form, remove_field
 from .interfaces import IRestkitSettings
 from .media import ParseOptions
-from .problems import problem_response
 from .settings import Settings
 from .views import ORIGINAL_METHOD, OVERRIDE_FIELD, charset_param, read_body
 
@@ -65,17 +74,16 @@ def method_override_tween_factory(handler: Handler, registry: Any) -> Handler:
         if environ['REQUEST_METHOD'] == 'POST':
             try:
                 target = _target(request, environ, settings)
-            except MethodOverrideError as exc:
-                return _refuse(request, exc)
+            except MethodOverrideError:
+                _route(request)
+                raise
             if target is not None:
                 method = target.strip().upper()
                 if method not in allowed:
-                    return _refuse(
-                        request,
-                        MethodOverrideError(
-                            f'The method override {target[:20]!r} is not '
-                            f'allowed; allowed: {", ".join(sorted(allowed))}.'
-                        ),
+                    _route(request)
+                    raise MethodOverrideError(
+                        f'The method override {target[:20]!r} is not '
+                        f'allowed; allowed: {", ".join(sorted(allowed))}.'
                     )
                 environ[ORIGINAL_METHOD] = 'POST'
                 environ['REQUEST_METHOD'] = method
@@ -100,7 +108,7 @@ def _target(
         try:
             multipart_boundary(content_type)
         except ParseError:
-            raise MethodOverrideError('The form body is malformed.') from None
+            return None  # no field can be found: the route's business
     try:
         body = read_body(request, settings.max_body_size)
     except (HTTPBadRequest, HTTPRequestEntityTooLarge):
@@ -131,8 +139,29 @@ def _target(
     return values[0]
 
 
-def _refuse(request: Any, exc: MethodOverrideError) -> Any:
-    # NOTE: routing has not run yet, so no exception view can tell a kit
-    # route from another; the kit's own error is rendered here.
-    body = problem(400, 'Bad Request', str(exc.detail), exc.problem_type)
-    return problem_response(request, body)
+def _route(request: Any) -> None:
+    """Route ``request`` as Pyramid's router would, before it does.
+
+    A refused override is raised before the router has run, so no
+    exception view could tell a resource route from another, nor
+    negotiate with its suffix.  This matches the routes (their predicates
+    too: ``format_suffix`` records the URL suffix) and sets what the
+    router sets on a match: ``matchdict``, ``matched_route`` and the
+    route's request interface (for exception views with a
+    ``route_name``).  Checked against Pyramid 2.0 and 2.1
+    (``Router.handle_request``); ``IRoutesMapper.__call__`` is Pyramid's
+    public interface.  A path that is not UTF-8 raises ``URLDecodeError``,
+    which the exception views answer as they would after routing.
+    """
+    registry = request.registry
+    mapper = registry.queryUtility(IRoutesMapper)
+    if mapper is None:  # an application without routes (traversal)
+        return
+    info = mapper(request)
+    route = info['route']
+    if route is not None:
+        request.matchdict = info['match']
+        request.matched_route = route
+        request.request_iface = registry.queryUtility(
+            IRouteRequest, name=route.name, default=IRequest
+        )
