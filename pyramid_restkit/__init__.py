@@ -13,6 +13,7 @@ from typing import Any
 
 from pyramid.exceptions import PredicateMismatch, URLDecodeError
 from pyramid.httpexceptions import HTTPError
+from pyramid.interfaces import PHASE3_CONFIG
 from pyramid.settings import aslist
 from pyramid.tweens import MAIN
 
@@ -43,8 +44,10 @@ from .problems import (
     http_error_view,
     internal_error_view,
     method_not_allowed_view,
+    register_application_contexts,
     url_decode_error_view,
 )
+from .problems import respond_problem as problem_response
 from .schemas import RequestSchema
 from .views import ORIGINAL_METHOD
 
@@ -61,6 +64,7 @@ __all__ = [
     'includeme',
     'operation',
     'original_method',
+    'problem_response',
     'resource',
 ]
 
@@ -118,6 +122,14 @@ def includeme(config: Any) -> None:
     # matches the raw path against the kit's patterns.
     config.add_exception_view(
         url_decode_error_view, context=URLDecodeError, restkit_route=True
+    )
+    # NOTE: after every view is registered (the default order, PHASE3):
+    # the application's exception views the kit's step aside for.
+    registry = config.registry
+    config.action(
+        ('restkit application error views',),
+        lambda: register_application_contexts(registry),
+        order=PHASE3_CONFIG + 1,
     )
 
 

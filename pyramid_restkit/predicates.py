@@ -34,6 +34,9 @@ class RestkitRoutePredicate:
     phash = text
 
     def __call__(self, context: Any, request: Any) -> bool:
+        if getattr(request, 'restkit_step_aside', False):
+            # The kit's view asks whether the application has its own.
+            return False
         route = request.matched_route
         if route is not None:
             return route.name in self.routes

@@ -9,11 +9,19 @@ predicate), so the application's routes keep their own error handling.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
-from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
-from pyramid.httpexceptions import HTTPError
+from pyramid.exceptions import (
+    BadCSRFOrigin,
+    BadCSRFToken,
+    PredicateMismatch,
+    URLDecodeError,
+)
+from pyramid.httpexceptions import HTTPError, HTTPMethodNotAllowed
 from pyramid.response import Response
 
 from .errors import problem
@@ -106,6 +114,40 @@ def problem_response(
     return response
 
 
+def respond_problem(
+    request: Any, status: int, detail: str | None = None, **members: Any
+) -> Response:
+    """A problem details response in the request's negotiated format.
+
+    For the application's own exception views on resource routes (it is
+    ``pyramid_restkit.problem_response``): ``status`` is a 4xx or 5xx
+    code, ``detail`` a human-readable explanation, ``members`` any other
+    members, which may replace ``type`` (default ``about:blank``) and
+    ``title`` (default: the status's reason phrase).  The format is the
+    one the request negotiated (``application/problem+json``,
+    ``+xml``, ``+yaml``...), else the route's chain.  Example::
+
+        def on_error(exc, request):
+            return problem_response(request, exc.code, 'Try later.',
+                                    retry=True)
+
+    .. versionadded:: 0.1
+    """
+    if (
+        not isinstance(status, int)
+        or isinstance(status, bool)
+        or not 400 <= status < 600
+    ):
+        raise ValueError(f'a problem has a 4xx or 5xx status, not {status!r}')
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = 'Client Error' if status < 500 else 'Server Error'
+    body = problem(status, title, detail)
+    body.update(members)
+    return problem_response(request, body)
+
+
 #: Pyramid's own errors whose detail names internal functions.
 _PYRAMID_DETAILS = {
     BadCSRFToken: 'The CSRF token is missing or invalid.',
@@ -113,6 +155,84 @@ _PYRAMID_DETAILS = {
 }
 
 
+View = Callable[[Any, Any], Response]
+
+
+def application_view(exc: Exception, request: Any) -> Response | None:
+    """The response of the application's own exception view for ``exc``.
+
+    ``None`` when the application registered none for the context the
+    kit's view is registered for, or when its view's predicates did not
+    match: then the kit answers.  The kit's views are found first by
+    Pyramid (they carry one predicate more); they step aside by asking
+    Pyramid again with the ``restkit_route`` predicate off for this
+    request.
+    """
+    request.restkit_step_aside = True
+    try:
+        response = request.invoke_exception_view(
+            (type(exc), exc, exc.__traceback__), reraise=True
+        )
+    except type(exc) as raised:  # no view, or the view raised
+        if raised is not exc:  # pragma: no cover (reraise gives exc)
+            raise
+        return None
+    finally:
+        del request.restkit_step_aside
+    # NOTE: Pyramid's own default view for HTTP exceptions answers with
+    # the exception itself: the application has not answered.
+    return None if response is exc else response
+
+
+def steps_aside(context: type) -> Callable[[View], View]:
+    """Let an application's exception view for ``context`` answer first.
+
+    The kit registers its view for ``context``; an application view for
+    the same context (found at commit, see
+    :func:`register_application_contexts`) is asked first.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(exc: Any, request: Any) -> Response:
+            routes = request.registry.getUtility(IRestkitRoutes)
+            if context in routes.application_error_contexts:
+                response = application_view(exc, request)
+                if response is not None:
+                    return response
+            return view(exc, request)
+
+        return wrapper
+
+    return decorate
+
+
+def register_application_contexts(registry: Any) -> None:
+    """Note the contexts of the application's exception views (at commit).
+
+    Only those the kit's own views are registered for matter: for a more
+    specific context Pyramid already prefers the application's view.
+    """
+    ours = {
+        http_error_view,
+        internal_error_view,
+        method_not_allowed_view,
+        url_decode_error_view,
+    }
+    watched = {HTTPError, Exception, PredicateMismatch, URLDecodeError}
+    watched.add(HTTPMethodNotAllowed)
+    contexts = set()
+    for entry in registry.introspector.get_category('views', []):
+        intr = entry['introspectable']
+        context = intr['context']
+        if context in watched and intr['callable'] not in ours:
+            contexts.add(context)
+    registry.getUtility(IRestkitRoutes).application_error_contexts = frozenset(
+        contexts
+    )
+
+
+@steps_aside(HTTPError)
 def http_error_view(exc: HTTPError, request: Any) -> Response:
     """Problem details for an HTTP error on a restkit route."""
     detail = _PYRAMID_DETAILS.get(type(exc))
@@ -139,6 +259,7 @@ def http_error_view(exc: HTTPError, request: Any) -> Response:
     return problem_response(request, body, exc.headerlist)
 
 
+@steps_aside(URLDecodeError)
 def url_decode_error_view(exc: Exception, request: Any) -> Response:
     """400 for a path that is not UTF-8 once percent-decoded.
 
@@ -153,10 +274,21 @@ def url_decode_error_view(exc: Exception, request: Any) -> Response:
     return problem_response(request, body)
 
 
+@steps_aside(PredicateMismatch)
 def method_not_allowed_view(exc: Exception, request: Any) -> Response:
-    """405 for a verb the route's class does not define."""
+    """405 for a verb the route's class does not define.
+
+    An application's ``HTTPMethodNotAllowed`` view receives one carrying
+    the route's ``Allow``.
+    """
     routes = request.registry.getUtility(IRestkitRoutes)
     allow = routes[request.matched_route.name].allow
+    if HTTPMethodNotAllowed in routes.application_error_contexts:
+        response = application_view(
+            HTTPMethodNotAllowed(headers={'Allow': allow}), request
+        )
+        if response is not None:
+            return response
     body = problem(
         405,
         'Method Not Allowed',
@@ -165,6 +297,7 @@ def method_not_allowed_view(exc: Exception, request: Any) -> Response:
     return problem_response(request, body, [('Allow', allow)])
 
 
+@steps_aside(Exception)
 def internal_error_view(exc: Exception, request: Any) -> Response:
     """500 problem details; the traceback goes to the log, not the client."""
     log.error(

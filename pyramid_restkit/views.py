@@ -24,6 +24,7 @@ from typing import Any
 
 from pyramid.httpexceptions import (
     HTTPBadRequest,
+    HTTPError,
     HTTPForbidden,
     HTTPNotAcceptable,
     HTTPRequestEntityTooLarge,
@@ -188,6 +189,10 @@ class Operation:
         self, request: Any, media: MediaType, result: Any, vary: bool = False
     ) -> Any:
         """Turn a resource method's return value into the response."""
+        if isinstance(result, HTTPError):
+            # NOTE: returned, valid in Pyramid: as if raised, so that the
+            # exception views (the application's, else the kit's) answer.
+            raise result
         if isinstance(result, Response):
             return result
         response = created_response(request)

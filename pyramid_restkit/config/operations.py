@@ -47,6 +47,9 @@ class RouteTable(dict[str, RouteInfo]):
             tuple[tuple[tuple[Any, MediaType | None], ...], MediaSetup],
         ] = {}
         self._options_views: dict[str, View] = {}
+        #: Contexts of the application's own exception views among those
+        #: the kit's views are registered for (problems.steps_aside).
+        self.application_error_contexts: frozenset[type] = frozenset()
 
     def options_view(self, allow: str) -> View:
         """The automatic OPTIONS view for ``allow``, one per value."""
