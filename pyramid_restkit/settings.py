@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,12 +66,58 @@ def _int(settings: Mapping[str, Any], key: str, default: int) -> int:
     return number
 
 
+#: Every ``restkit.*`` setting the kit reads; any other is a mistake.
+KNOWN_SETTINGS = frozenset(
+    {
+        'restkit.media_types',
+        'restkit.default_media_type',
+        'restkit.method_override',
+        'restkit.method_override.methods',
+        'restkit.max_body_size',
+        'restkit.max_depth',
+        'restkit.max_fields',
+        'restkit.validation_status',
+        'restkit.unknown_fields',
+        'restkit.resources',
+        'restkit.openapi',
+        'restkit.openapi.json_path',
+        'restkit.openapi.yaml_path',
+        'restkit.openapi.docs_path',
+        'restkit.openapi.docs_ui',
+        'restkit.openapi.title',
+        'restkit.openapi.version',
+        'restkit.openapi.description',
+        'restkit.openapi.servers',
+    }
+)
+
+
+def check_known(settings: Mapping[str, Any]) -> None:
+    """Refuse a ``restkit.*`` key the kit does not read (a typo, usually).
+
+    The message names the closest known key.
+    """
+    for key in sorted(settings):
+        if (
+            isinstance(key, str)
+            and key.startswith('restkit.')
+            and key not in KNOWN_SETTINGS
+        ):
+            close = difflib.get_close_matches(key, KNOWN_SETTINGS, n=1)
+            hint = f'; did you mean {close[0]!r}?' if close else ''
+            raise ResourceConfigurationError(
+                f'unknown setting {key!r}{hint} (known: '
+                f'{", ".join(sorted(KNOWN_SETTINGS))})'
+            )
+
+
 def parse_settings(settings: Mapping[str, Any]) -> Settings:
     """Build :class:`Settings` from a Pyramid settings mapping.
 
     Raises :class:`~pyramid_restkit.errors.ResourceConfigurationError`
-    naming the key and the bad value.
+    naming the key and the bad value, or an unknown ``restkit.*`` key.
     """
+    check_known(settings)
     defaults = Settings()
     media_types = tuple(aslist(settings.get('restkit.media_types', '')))
     default_media_type = str(

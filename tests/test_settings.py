@@ -99,3 +99,32 @@ def test_default_must_be_enabled():
     config.include('pyramid_restkit')
     with pytest.raises(ConfigurationExecutionError, match='not among'):
         config.commit()
+
+
+@pytest.mark.parametrize(
+    ('key', 'hint'),
+    [
+        ('restkit.max_body', "did you mean 'restkit.max_body_size'?"),
+        ('restkit.media_type', "did you mean 'restkit.media_types'?"),
+        ('restkit.openapi.tile', "did you mean 'restkit.openapi.title'?"),
+        ('restkit.zzzzzzzzzzzz', '(known: restkit.default_media_type'),
+    ],
+)
+def test_an_unknown_restkit_setting_is_a_configuration_error(key, hint):
+    with pytest.raises(ResourceConfigurationError) as info:
+        parse_settings({key: '1'})
+    assert f'unknown setting {key!r}' in str(info.value)
+    assert hint in str(info.value)
+
+
+def test_other_settings_are_left_alone():
+    # not the kit's: pyramid.*, the application's own, 'restkit' alone
+    parse_settings({'pyramid.reload_all': 'true', 'restkit': 'x', 'app.x': 1})
+
+
+def test_an_unknown_setting_stops_the_include():
+    config = Configurator(settings={'restkit.max_deph': '3'})
+    with pytest.raises(ConfigurationExecutionError) as info:
+        config.include('pyramid_restkit')
+        config.commit()
+    assert "did you mean 'restkit.max_depth'?" in str(info.value)

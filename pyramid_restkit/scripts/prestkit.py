@@ -134,6 +134,9 @@ class PRestkitCommand:
 
     'config_uri' names the PasteDeploy file ('inifile#name'; 'main' if
     the name is left off).  Example: 'prestkit development.ini'
+
+    'prestkit openapi CONFIG_URI [--format json|yaml]' prints the
+    application's OpenAPI document instead ('prestkit openapi --help').
     """
 
     bootstrap = staticmethod(bootstrap)

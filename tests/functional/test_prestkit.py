@@ -452,6 +452,8 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith('usage: prestkit [-h] [-f {text,json}] [-g GLOB]')
     assert 'Print the operations of the restkit resources' in out
+    # the subcommand is named in the main help
+    assert 'prestkit openapi CONFIG_URI' in ' '.join(out.split())
 
 
 def test_program_name_defaults_to_prestkit(
