@@ -67,6 +67,9 @@ class Option:
     #: The verbs a resource-wide value reaches: ALL, BODY or NOT_OPTIONS.
     applies: str
     doc: str
+    #: An operation's mapping is merged into the resource's (its keys
+    #: win) instead of replacing it.
+    merge: bool = False
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -103,6 +106,7 @@ OPTIONS: tuple[Option, ...] = (
         'responses',
         ALL,
         'documented statuses: status -> description',
+        merge=True,
     ),
     Option('deprecated', 'resource', 'boolean', ALL, 'deprecated in OpenAPI'),
     Option('status', 'operation', 'status', ALL, 'the success status'),
@@ -121,6 +125,8 @@ BY_NAME = {option.name: option for option in OPTIONS}
 RESOURCE_OPTIONS = frozenset(o.name for o in OPTIONS if o.scope == 'resource')
 #: Options of ``@operation``: the resource's plus those of one verb.
 OPERATION_OPTIONS = frozenset(BY_NAME)
+#: Options whose mappings an operation merges into the resource's.
+MERGED = frozenset(o.name for o in OPTIONS if o.merge)
 
 
 @dataclass(frozen=True)
@@ -176,10 +182,17 @@ class Options:
         return cls(**values, given=frozenset(values))
 
     def merged(self, other: Options) -> Options:
-        """These options with those ``other`` gives replacing them."""
+        """These options with those ``other`` gives replacing them.
+
+        Mappings of the options marked ``merge`` (``responses``) are
+        merged, ``other``'s keys winning.
+        """
         if not other.given:
             return self
         values = {name: getattr(other, name) for name in other.given}
+        for name in MERGED & other.given & self.given:
+            if values[name] is not None and getattr(self, name) is not None:
+                values[name] = {**getattr(self, name), **values[name]}
         return dataclasses.replace(
             self, **values, given=self.given | other.given
         )

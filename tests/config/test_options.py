@@ -131,6 +131,23 @@ def test_merged_lets_the_operation_replace_the_resource():
     assert resource.merged(Options()) is resource
 
 
+def test_an_operations_responses_are_merged_into_the_resources():
+    resource = Options.check(
+        {'responses': {404: 'Gone.', 401: 'Log in.'}}, 'r', 'resource'
+    )
+    own = Options.check({'responses': {404: 'No such post.', 409: 'X'}}, 'g')
+    assert resource.merged(own).responses == {
+        401: 'Log in.',
+        404: 'No such post.',
+        409: 'X',
+    }
+    # None given by the operation: none at all
+    cleared = resource.merged(Options.check({'responses': None}, 'g'))
+    assert cleared.responses is None
+    # the operation's alone
+    assert Options().merged(own).responses == own.responses
+
+
 def test_for_verb_keeps_what_reaches_that_verb():
     resource = Options.check(
         {'schema': Body, 'permission': 'edit', 'summary': 's'},

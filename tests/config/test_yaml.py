@@ -269,8 +269,12 @@ def test_defaults_responses_and_deprecated(
     ops = intr['operations']
     assert ops['collection_get'].deprecated is False
     assert ops['collection_get'].responses == {401: 'Log in.'}
-    # an operation's responses replace the resource's, as every option
-    assert ops['get'].responses == {404: 'No such tag.', 503: 'Later.'}
+    # an operation's responses are merged into the resource's
+    assert ops['get'].responses == {
+        401: 'Log in.',
+        404: 'No such tag.',
+        503: 'Later.',
+    }
 
 
 # -- the three ways are one ---------------------------------------------------

@@ -173,11 +173,13 @@ def test_declared_responses(config: Configurator, make_app: MakeApp) -> None:
     assert listing['200']['description'] == 'Listed.'
     assert listing['404']['description'] == 'Not here.'
     post = op(doc, '/d', 'post')['responses']
+    # the resource's 404 too: the operation's responses are merged in
     assert statuses(op(doc, '/d', 'post')) == [
         '200',
         '202',
         '303',
         '400',
+        '404',
         '405',
         '406',
         '409',
@@ -186,9 +188,10 @@ def test_declared_responses(config: Configurator, make_app: MakeApp) -> None:
     assert post['303'] == {'description': 'See the item.'}
     assert post['409']['description'] == 'Taken.'
     assert set(post['409']['content']) == ALL_PROBLEMS
-    # the operation's own responses replace the resource's
+    # the operation's own responses are merged into the resource's
     one = op(doc, '/d/{id}', 'get')['responses']
     assert one['404']['description'] == 'No such thing.'
+    assert one['200']['description'] == 'Listed.'
     # a 204 has no body, declared or not
     assert one['204'] == {'description': 'Nothing.'}
     res = app.post('/d', status=202)
