@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import venusian
+from pyramid.exceptions import ConfigurationError
 
 T = TypeVar('T')
 
@@ -44,7 +45,15 @@ class resource:
 
         def callback(context: Any, name: str, ob: Any) -> None:
             config = context.config.with_package(info.module)
-            config.add_resource(ob, **settings)
+            try:
+                add_resource = config.add_resource
+            except AttributeError:
+                raise ConfigurationError(
+                    f'@resource on {ob.__module__}.{ob.__qualname__}: '
+                    "config.include('pyramid_restkit') must come before "
+                    'config.scan(), which registers the resources it finds'
+                ) from None
+            add_resource(ob, **settings)
 
         info = self.venusian.attach(
             wrapped, callback, category='pyramid', depth=self.depth + 1

@@ -13,9 +13,13 @@ The hierarchy::
     ResponseValidationError               output breaks ``response_schema``
                                           (a programming error: logged 500)
 
+    UserWarning
+     └── ResourceConfigurationWarning     a likely mistake that still works
+                                          (a method named like a verb)
+
 Request-time errors carry what the problem details body needs: a
 ``title``, a ``detail`` and, for validation, a list of ``errors``.  Each is
-rendered as RFC 9457 problem details by :mod:`pyramid_restkit.views`.
+rendered as RFC 9457 problem details by :mod:`pyramid_restkit.problems`.
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ class FieldError(TypedDict):
 
 class ResourceConfigurationError(ConfigurationError):  # type: ignore[misc]
     """A directive received a value it cannot work with."""
+
+
+class ResourceConfigurationWarning(UserWarning):
+    """A declaration that works but is likely a mistake.
+
+    For example a resource method named ``colection_get``: it answers no
+    verb.  Filter it like any warning (``warnings.filterwarnings``).
+    """
 
 
 class ParseError(HTTPBadRequest):  # type: ignore[misc]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from inspect import CO_VARARGS
 from types import FunctionType, ModuleType
@@ -21,7 +22,7 @@ from typing import Any
 from pyramid.interfaces import IDefaultPermission
 
 from ..decorators import OPERATION_ATTR
-from ..errors import ResourceConfigurationError
+from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from ..media import MediaTypes
 from ..negotiation import Negotiator
@@ -194,6 +195,16 @@ def add_resource(
         # prestkit) use the full path, prefix included.
         full_paths.append(prefixed(config.route_prefix, pattern))
 
+    near = near_misses(cls)
+    for attr, meant in near.items():
+        warnings.warn(
+            f'{where}: the method {attr!r} answers no verb; did you mean '
+            f'{meant!r}? ({config.action_info.file}:'
+            f'{config.action_info.line})',
+            ResourceConfigurationWarning,
+            stacklevel=2,
+        )
+
     options_attr = {'collection': 'collection_options', 'item': 'options'}
     intr = config.introspectable(
         'restkit resources',
@@ -207,6 +218,7 @@ def add_resource(
     intr['path'] = path
     intr['routes'] = {}
     intr['operations'] = {}
+    intr['near_misses'] = near
     introspectables = [intr]
     infos = []
     # PERF: nested directives reuse this call's info; otherwise each one
@@ -276,6 +288,54 @@ def add_resource(
     )
     for full in full_paths:
         sized_action(config, ('restkit paths', normalize_pattern(full)))
+
+
+def near_misses(cls: type) -> dict[str, str]:
+    """Methods of ``cls`` named like a verb method, but not quite.
+
+    ``colection_get`` (two edits or fewer from a long name) and ``gett``
+    (one edit from a short one, ``get`` ``post`` ``put`` ``patch``), with
+    the same first letter: name -> the verb method it was likely meant
+    to be.  Names starting with ``_`` and the verb methods themselves are
+    skipped.
+    """
+    found: dict[str, str] = {}
+    for klass in cls.__mro__[:-1]:  # not object
+        for attr, value in vars(klass).items():
+            if (
+                attr in found
+                or attr.startswith('_')
+                or attr in METHOD_NAMES
+                or not callable(value)
+            ):
+                continue
+            for name in METHOD_NAMES:
+                limit = 1 if len(name) <= 5 else 2
+                if (
+                    attr[0] == name[0]
+                    and abs(len(attr) - len(name)) <= limit
+                    and _edits(attr, name) <= limit
+                ):
+                    found[attr] = name
+                    break
+    return found
+
+
+def _edits(a: str, b: str) -> int:
+    """The Levenshtein distance of ``a`` and ``b`` (short names)."""
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(
+                    previous[j] + 1,
+                    current[j - 1] + 1,
+                    previous[j - 1] + (char != other),
+                )
+            )
+        previous = current
+    return previous[-1]
 
 
 def sized_action(

@@ -204,13 +204,17 @@ class PRestkitCommand:
         """Run the command and return its exit code."""
         if self.argv[1:2] == ['openapi']:
             return self.run_openapi()
-        status, args, rows = self.load(
+        status, args, found = self.load(
             self.parser,
             self.argv[1:],
-            lambda registry, args: operation_rows(registry, Path.cwd()),
+            lambda registry, args: (
+                operation_rows(registry, Path.cwd()),
+                near_misses(registry),
+            ),
         )
         if status is not None:
             return status
+        rows, near = found
         if args.glob:
             rows = [row for row in rows if _matches(row, args.glob)]
         if args.format == 'json':
@@ -221,6 +225,11 @@ class PRestkitCommand:
             self.out(f'No restkit operation matches {args.glob!r}.')
         else:
             self.out('No restkit resources.')
+        for name, attr, meant in near:
+            self.err(
+                f'warning: resource {name!r}: the method {attr!r} answers '
+                f'no verb; did you mean {meant!r}?'
+            )
         return 0
 
     openapi_description = """\
@@ -343,6 +352,18 @@ def operation_rows(registry: Any, cwd: Path) -> list[Row]:
                     }
                 )
     return rows
+
+
+def near_misses(registry: Any) -> list[tuple[str, str, str]]:
+    """``(resource, method, verb method meant)`` for each method named
+    like a verb method but not quite (``colection_get``)."""
+    return [
+        (entry['introspectable']['name'], attr, meant)
+        for entry in registry.introspector.get_category(CATEGORY, [])
+        for attr, meant in sorted(
+            entry['introspectable'].get('near_misses', {}).items()
+        )
+    ]
 
 
 def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:

@@ -20,9 +20,15 @@ from pyramid_restkit.config.resources import (
     _takes_context,
     _takes_context_by_signature,
 )
-from pyramid_restkit.errors import ResourceConfigurationError
+from pyramid_restkit.errors import (
+    ResourceConfigurationError,
+    ResourceConfigurationWarning,
+)
 from pyramid_restkit.interfaces import IRestkitRoutes
 from pyramid_restkit.patterns import normalize_pattern
+from pyramid_restkit.scripts.prestkit import (
+    near_misses as prestkit_near_misses,
+)
 
 
 class Items:
@@ -715,3 +721,67 @@ def test_the_same_pattern_without_a_prefix_still_conflicts(config):
     config.add_resource(Other, name='b', collection_path='items')
     with pytest.raises(ConfigurationConflictError):
         config.commit()
+
+
+def test_a_scan_before_the_include_says_what_to_do():
+    config = Configurator(autocommit=False)
+    with pytest.raises(ConfigurationError) as info:
+        config.scan('tests.fixtures.scanned')
+    message = str(info.value)
+    assert "config.include('pyramid_restkit') must come before" in message
+    assert '@resource on tests.fixtures.scanned' in message
+
+
+class Misspelt:
+    """A resource with methods one or two edits away from verb methods."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def collection_get(self):
+        return []
+
+    def colection_post(self):  # two edits away: meant collection_post
+        return {}
+
+    def gett(self):  # one edit: meant get
+        return {}
+
+    def set(self):  # other first letter: a helper, not a typo
+        return {}
+
+    def posts(self):  # one edit from post: warned (rename, or filter)
+        return {}
+
+    def lookup(self):
+        return {}
+
+
+def test_a_method_named_almost_like_a_verb_warns(config, make_app):
+    with pytest.warns(ResourceConfigurationWarning) as caught:
+        config.add_resource(Misspelt, collection_path='/m')
+    messages = sorted(str(w.message) for w in caught)
+    assert len(messages) == 3
+    assert (
+        "resource 'misspelt': the method 'colection_post' answers no verb; "
+        "did you mean 'collection_post'?"
+    ) in messages[0]
+    assert "'gett' answers no verb; did you mean 'get'?" in messages[1]
+    assert "'posts' answers no verb; did you mean 'post'?" in messages[2]
+    assert 'test_resources.py:' in messages[0]
+    # it still works as declared
+    app = make_app()
+    assert app.get('/m').json == []
+    app.post('/m', status=405)
+    intr = config.registry.introspector.get('restkit resources', 'misspelt')
+    assert intr['near_misses'] == {
+        'colection_post': 'collection_post',
+        'gett': 'get',
+        'posts': 'post',
+    }
+    # prestkit prints them (on stderr, after the table)
+    assert prestkit_near_misses(config.registry) == [
+        ('misspelt', 'colection_post', 'collection_post'),
+        ('misspelt', 'gett', 'get'),
+        ('misspelt', 'posts', 'post'),
+    ]

@@ -606,3 +606,36 @@ def test_openapi_program_name(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.startswith('usage: restkit-tool openapi ')
     assert 'restkit-tool openapi: error: requires a config file' in err
+
+
+def test_near_misses_are_printed_after_the_table(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / 'misspelt_app.py').write_text(
+        'import warnings\n'
+        'from pyramid.config import Configurator\n'
+        'class Things:\n'
+        '    def __init__(self, request): self.request = request\n'
+        '    def collection_get(self): return []\n'
+        '    def colection_post(self): return {}\n'
+        'def main(global_config, **settings):\n'
+        '    config = Configurator(settings=settings)\n'
+        "    config.include('pyramid_restkit')\n"
+        '    with warnings.catch_warnings():\n'
+        "        warnings.simplefilter('ignore')\n"
+        "        config.add_resource(Things, collection_path='/things')\n"
+        '    return config.make_wsgi_app()\n',
+        encoding='utf-8',
+    )
+    ini = tmp_path / 'app.ini'
+    ini.write_text('[app:main]\nuse = call:misspelt_app:main\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(['prestkit', str(ini)], quiet=False) == 0
+    out, err = capsys.readouterr()
+    assert 'things.collection' in out
+    assert err == (
+        "warning: resource 'things': the method 'colection_post' answers "
+        "no verb; did you mean 'collection_post'?\n"
+    )
