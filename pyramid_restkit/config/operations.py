@@ -14,7 +14,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from ..errors import ResourceConfigurationError
 from ..media import MediaType, MediaTypes
 from ..negotiation import Negotiator
-from ..schemas import Validator, compile_output
+from ..schemas import ReadOnly, Validator, compile_output, read_only_fields
 from ..settings import Settings
 from ..views import Operation, RouteInfo, View, options_view
 from .options import Options
@@ -37,7 +37,7 @@ class RouteTable(dict[str, RouteInfo]):
         self.negotiators: dict[tuple[str, ...], Negotiator] = {}
         #: Negotiates for plain views' ``format=`` predicate.
         self.plain_negotiator: Negotiator | None = None
-        self.validators: dict[tuple[Any, bool], Validator] = {}
+        self.validators: dict[tuple[Any, bool, ReadOnly], Validator] = {}
         #: Schema class -> the instance every operation naming it shares.
         self.schemas: dict[type, Any] = {}
         #: Media options -> (the media types used, the setup); see
@@ -74,10 +74,15 @@ def build_operation(
     verb = opts.verb
     negotiator, forced, parsers = _media_setup(opts, media_types, table, where)
     schema = opts.schema
+    response_schema = opts.response_schema
     validator = None
     if schema is not None:
-        # PERF: operations sharing a schema share its prepared clones.
-        key = (schema, verb == 'PATCH')
+        # NOTE: read-only fields are found here, once: the operation's
+        # own response schema against its input, at every level.
+        read_only = read_only_fields(schema, response_schema)
+        # PERF: operations sharing a schema (and its read-only fields)
+        # share its prepared clones.
+        key = (schema, verb == 'PATCH', read_only)
         validator = table.validators.get(key)
         if validator is None:
             validator = Validator(
@@ -85,6 +90,7 @@ def build_operation(
                 partial=verb == 'PATCH',
                 unknown=settings.unknown_fields,
                 status=settings.validation_status,
+                read_only=read_only,
             )
             table.validators[key] = validator
     permission = opts.permission
@@ -94,7 +100,6 @@ def build_operation(
         permission = default_permission
     if permission == NO_PERMISSION_REQUIRED:
         permission = None
-    response_schema = opts.response_schema
     return Operation(
         cls=cls,
         attr=attr,

@@ -8,6 +8,8 @@
   :func:`field_errors`, colander's errors as flat entries;
 - :mod:`.output`: :func:`compile_output`, a ``response_schema`` as a
   function that keeps the declared fields with their native types;
+- :mod:`.read_only`: :func:`read_only_fields`, the fields an operation
+  answers but does not take, dropped from its input;
 - :mod:`._colander`: what the kit assumes of colander beyond its
   documented API, each assumption in one small function.
 
@@ -34,13 +36,15 @@ from .input import (
     from_multidict,
 )
 from .output import Output, compile_output, nullable_output
-from .rules import prepare
+from .read_only import read_only_fields
+from .rules import ReadOnly, prepare
 
 __all__ = [
     'FORMAT_PARAM',
     'LOCATIONS',
     'MAX_DESCRIPTION',
     'Output',
+    'ReadOnly',
     'RequestSchema',
     'Validator',
     'as_schema',
@@ -50,6 +54,7 @@ __all__ = [
     'has_deferred',
     'nullable_output',
     'prepare',
+    'read_only_fields',
 ]
 
 

@@ -16,7 +16,7 @@ from webob.multidict import MultiDict
 from ..errors import FieldError, ResourceConfigurationError, ValidationFailure
 from ..negotiation import FORMAT_PARAM
 from ._colander import error_part, has_deferred
-from .rules import prepare
+from .rules import ReadOnly, prepare
 
 #: Body locations a :class:`RequestSchema` may declare.
 LOCATIONS = ('body', 'querystring', 'path', 'headers')
@@ -80,7 +80,9 @@ class Validator:
     """Validates the locations of one operation's request.
 
     Built once per operation; :meth:`validate` runs per request and returns
-    what becomes ``request.validated``.
+    what becomes ``request.validated``.  ``read_only`` lists the body's
+    read-only fields (:func:`.read_only.read_only_fields`), dropped
+    unchecked.
     """
 
     def __init__(
@@ -90,8 +92,10 @@ class Validator:
         partial: bool,
         unknown: str,
         status: int,
+        read_only: ReadOnly = frozenset(),
     ) -> None:
         self.status = status
+        self.read_only = read_only
         self.multi = isinstance(schema, RequestSchema)
         if self.multi:
             parts = {child.name: child for child in schema.children}
@@ -109,10 +113,18 @@ class Validator:
         self.body_typed = self.body_text = None
         if body is not None:
             self.body_typed = prepare(
-                body, typed=True, partial=partial, unknown=unknown
+                body,
+                typed=True,
+                partial=partial,
+                unknown=unknown,
+                read_only=read_only,
             )
             self.body_text = prepare(
-                body, typed=False, partial=partial, unknown=unknown
+                body,
+                typed=False,
+                partial=partial,
+                unknown=unknown,
+                read_only=read_only,
             )
         self.locations = [
             (name, prepare(parts[name], typed=False))

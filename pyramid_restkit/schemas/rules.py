@@ -4,7 +4,8 @@
 variant a request needs: *typed* (JSON, YAML: ``"7"`` is not an Integer,
 ``null`` means absent), *text* (forms, XML, query strings: text read
 strictly, ``nil`` means absent), *partial* (PATCH: every field optional,
-no defaults filled in) and with unknown fields refused or ignored.
+no defaults filled in), with unknown fields refused or ignored, and
+read-only fields (:mod:`.read_only`) dropped.
 
 Each node of the clone gets a copy of its type whose ``deserialize`` runs
 those checks, then the type's own ``deserialize``.  The copy is an
@@ -23,6 +24,10 @@ import colander
 
 from ..errors import ResourceConfigurationError
 from ._colander import hook
+
+#: Paths of read-only fields (see :func:`.read_only.read_only_fields`):
+#: tuples of names, ``None`` standing for each item of a sequence.
+ReadOnly = frozenset[tuple[str | None, ...]]
 
 # -- typed checks -----------------------------------------------------------
 
@@ -141,8 +146,10 @@ def _check_text(typ: Any, node: Any, value: Any) -> Any:
 _SET_ITEMS = (str, int, float, type(None))
 
 
-def _unknown_fields(node: Any, cstruct: Any) -> colander.Invalid | None:
-    known = {child.name for child in node.children}
+def _unknown_fields(
+    node: Any, cstruct: Any, read_only: frozenset[str]
+) -> colander.Invalid | None:
+    known = read_only.union(child.name for child in node.children)
     extra = [key for key in cstruct if key not in known]
     if not extra:
         return None
@@ -159,23 +166,47 @@ class _Rules:
     Its :meth:`deserialize` becomes the type's (:func:`._colander.hook`):
     it checks ``cstruct``, then calls the type class's own
     ``deserialize``.  ``unknown`` is ``'raise'`` to report each field a
-    mapping does not declare.
+    mapping does not declare; ``read_only`` names the fields of a
+    mapping that are dropped without a word.
     """
 
     # PERF: what depends only on the type is decided here, once, not per
     # value.  A small object with slots rather than a closure: a closure's
     # cells are objects too, and a configuration with many schemas keeps
     # thousands of prepared types (benchmarks/internals.py).
-    __slots__ = ('typ', 'original', 'typed', 'is_set', 'refuse_unknown')
+    __slots__ = (
+        'typ',
+        'original',
+        'typed',
+        'is_set',
+        'refuse_unknown',
+        'read_only',
+        'strip_read_only',
+        'fields',
+    )
 
-    def __init__(self, typ: Any, typed: bool, unknown: str) -> None:
+    def __init__(
+        self,
+        typ: Any,
+        typed: bool,
+        unknown: str,
+        read_only: frozenset[str] = frozenset(),
+    ) -> None:
         self.typ = typ
         self.original = type(typ).deserialize
         self.typed = typed
         self.is_set = isinstance(typ, colander.Set)
-        self.refuse_unknown = unknown == 'raise' and isinstance(
-            typ, colander.Mapping
+        is_mapping = isinstance(typ, colander.Mapping)
+        self.refuse_unknown = unknown == 'raise' and is_mapping
+        self.read_only = read_only if is_mapping else frozenset()
+        # NOTE: a mapping whose colander ``unknown`` is 'ignore' drops
+        # read-only fields itself; one that raises or preserves would
+        # refuse or keep them, so they are taken out first.
+        self.strip_read_only = bool(self.read_only) and (
+            getattr(typ, 'unknown', 'ignore') != 'ignore'
         )
+        #: Whether a mapping value needs a look at its keys.
+        self.fields = self.refuse_unknown or self.strip_read_only
 
     def deserialize(self, node: Any, cstruct: Any) -> Any:
         typ = self.typ
@@ -196,8 +227,18 @@ class _Rules:
             # colander's set() of lists or objects would raise TypeError.
             _expect(node, 'Expected an array of strings, numbers or booleans.')
         unknown_fields = None
-        if self.refuse_unknown and isinstance(cstruct, AbcMapping):
-            unknown_fields = _unknown_fields(node, cstruct)
+        if self.fields and isinstance(cstruct, AbcMapping):
+            read_only = self.read_only
+            if self.strip_read_only and any(
+                name in cstruct for name in read_only
+            ):
+                cstruct = {
+                    key: value
+                    for key, value in cstruct.items()
+                    if key not in read_only
+                }
+            if self.refuse_unknown:
+                unknown_fields = _unknown_fields(node, cstruct, read_only)
         try:
             result = self.original(typ, node, cstruct)
         except colander.Invalid as exc:
@@ -219,17 +260,32 @@ def prepare(
     typed: bool,
     partial: bool = False,
     unknown: str = 'ignore',
+    read_only: ReadOnly = frozenset(),
 ) -> colander.SchemaNode:
     """Return a clone of ``schema`` that applies the kit's input rules.
 
     ``typed`` refuses coercion and treats ``None`` as absent; ``partial``
     makes every mapping field optional without defaults (nested mappings
     too, not items of sequences); ``unknown='raise'`` reports each field
-    the schema does not declare, by name.
+    the schema does not declare, by name; the fields ``read_only`` lists
+    (:func:`.read_only.read_only_fields`) are dropped unchecked, whatever
+    ``unknown`` says.
     """
     clone = schema.clone()
-    _prepare(clone, typed, partial, unknown, root=True)
+    _prepare(clone, typed, partial, unknown, True, _by_parent(read_only), ())
     return clone
+
+
+def _by_parent(
+    read_only: ReadOnly,
+) -> dict[tuple[str | None, ...], frozenset[str]]:
+    """Read-only names by the path of the mapping that holds them."""
+    parents: dict[tuple[str | None, ...], set[str]] = {}
+    for path in read_only:
+        name = path[-1]
+        if name is not None:
+            parents.setdefault(path[:-1], set()).add(name)
+    return {parent: frozenset(names) for parent, names in parents.items()}
 
 
 def _refuse_unsafe(node: Any) -> None:
@@ -247,7 +303,13 @@ def _refuse_unsafe(node: Any) -> None:
 
 
 def _prepare(
-    node: Any, typed: bool, partial: bool, unknown: str, root: bool
+    node: Any,
+    typed: bool,
+    partial: bool,
+    unknown: str,
+    root: bool,
+    read_only: dict[tuple[str | None, ...], frozenset[str]],
+    path: tuple[str | None, ...],
 ) -> None:
     _refuse_unsafe(node)
     # NOTE: a copy, so that the user's schema (and other clones sharing
@@ -259,9 +321,23 @@ def _prepare(
     own = unknown
     if not (is_mapping and getattr(typ, 'unknown', 'ignore') == 'ignore'):
         own = 'ignore'
-    hook(typ, _Rules(typ, typed, own).deserialize)
+    rules = _Rules(typ, typed, own, read_only.get(path, frozenset()))
+    hook(typ, rules.deserialize)
     node.typ = typ
     if partial and not root:
         node.missing = colander.drop
+    # Read-only paths go through mappings (by name) and sequences (None);
+    # other containers (tuples) are positional and have none below them.
+    below = (
+        read_only if is_mapping or isinstance(typ, colander.Sequence) else {}
+    )
     for child in node.children:
-        _prepare(child, typed, partial and is_mapping, unknown, root=False)
+        _prepare(
+            child,
+            typed,
+            partial and is_mapping,
+            unknown,
+            False,
+            below,
+            (*path, child.name if is_mapping else None),
+        )
