@@ -29,30 +29,15 @@ def prefixed(prefix: str | None, pattern: str) -> str:
 
 
 def normalize_pattern(pattern: str) -> str:
-    """Reduce a route pattern to its shape: placeholder names dropped.
+    """Reduce a resource's route pattern to its shape: its OpenAPI path
+    with the placeholders' names and regexes dropped.
 
-    ``/posts/{id}`` and ``posts/{pk}`` are the same path to a client.
+    ``/posts/{id}``, ``posts/{pk}`` and ``/posts/{id:\\d+}`` are one path
+    to a client and to the OpenAPI document (which cannot hold two paths
+    that differ only in their placeholders); ``*rest`` is a placeholder
+    too.
     """
-    out = []
-    depth = 0
-    placeholder = ''
-    for char in pattern if pattern.startswith('/') else '/' + pattern:
-        if depth:
-            if char == '{':
-                depth += 1
-            elif char == '}':
-                depth -= 1
-                if not depth:
-                    _, colon, regex = placeholder.partition(':')
-                    out.append('{' + colon + regex + '}')
-                    continue
-            placeholder += char
-        elif char == '{':
-            depth = 1
-            placeholder = ''
-        else:
-            out.append(char)
-    return ''.join(out)
+    return _PLACEHOLDER_IN_PATH.sub('{}', resource_template(pattern).path)
 
 
 #: The placeholder appended to resource patterns that end in literal text,
@@ -96,6 +81,8 @@ _PLACEHOLDER = re.compile(
 #: Pyramid's old-style ``:name`` placeholders, read when no ``{`` is used.
 _OLD_PLACEHOLDER = re.compile(r':([_a-zA-Z]\w*)')
 _STAR_AT_END = re.compile(r'\*(\w*)$')
+#: A placeholder of an OpenAPI path template (names only, no regex).
+_PLACEHOLDER_IN_PATH = re.compile(r'\{[^{}]*\}')
 #: The regex of a plain placeholder: one non-empty segment.
 SEGMENT = '[^/]+'
 

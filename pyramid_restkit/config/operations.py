@@ -50,6 +50,8 @@ class RouteTable(dict[str, RouteInfo]):
         #: Contexts of the application's own exception views among those
         #: the kit's views are registered for (problems.steps_aside).
         self.application_error_contexts: frozenset[type] = frozenset()
+        #: OpenAPI operationId -> the operation that has it ('posts.get').
+        self.operation_ids: dict[str, str] = {}
 
     def options_view(self, allow: str) -> View:
         """The automatic OPTIONS view for ``allow``, one per value."""
@@ -113,7 +115,7 @@ def build_operation(
         media_options=opts.media_options or {},
         output=None
         if response_schema is None
-        else compile_output(response_schema),
+        else compile_output(response_schema, where=where),
         max_body_size=settings.max_body_size,
         max_depth=settings.max_depth,
         max_fields=settings.max_fields,

@@ -215,6 +215,10 @@ class Options:
             given=self.given - dropped,
         )
 
+    def operation_id_of(self, resource: str, method: str) -> str:
+        """The OpenAPI ``operationId``: given, else ``<resource>_<method>``."""
+        return self.operation_id or f'{resource}_{method}'
+
     def items(self) -> Iterable[tuple[str, Any]]:
         """The given options as ``(name, value)`` pairs, in table order."""
         return [

@@ -283,7 +283,7 @@ def add_resource(
         config,
         ('restkit resources', name),
         _register_resource,
-        args=(config.registry, cls, where, infos, _takes_context(cls)),
+        args=(config.registry, cls, name, where, infos, _takes_context(cls)),
         introspectables=tuple(introspectables),
     )
     for full in full_paths:
@@ -367,6 +367,7 @@ def sized_action(
 def _register_resource(
     registry: Any,
     cls: type,
+    name: str,
     where: str,
     infos: list[tuple[str, RouteInfo, dict[str, Options]]],
     takes_context: bool,
@@ -378,6 +379,9 @@ def _register_resource(
     default_permission = registry.queryUtility(IDefaultPermission)
     for route_name, route, operations in infos:
         for attr, opts in operations.items():
+            _claim_operation_id(
+                table, opts.operation_id_of(name, attr), where, attr
+            )
             route.operations[opts.verb] = build_operation(
                 cls,
                 attr,
@@ -395,6 +399,18 @@ def _register_resource(
         if 'OPTIONS' not in route.operations:
             route.operations['OPTIONS'] = table.options_view(route.allow)
         table[route_name] = route
+
+
+def _claim_operation_id(
+    table: RouteTable, operation_id: str, where: str, attr: str
+) -> None:
+    """Refuse an OpenAPI ``operationId`` another operation has already."""
+    owner = table.operation_ids.setdefault(operation_id, f'{where}.{attr}')
+    if owner != f'{where}.{attr}':
+        raise ResourceConfigurationError(
+            f'{where}.{attr}: operation_id {operation_id!r} is already '
+            f'that of {owner}; operation ids must be unique'
+        )
 
 
 def _error_negotiator(operations: Mapping[str, Any]) -> Negotiator | None:

@@ -102,7 +102,7 @@ class Operations:
         doc_summary, doc_description = _docstring(method)
         tags = list(opts.tags or (name,))
         result: dict[str, Any] = {
-            'operationId': opts.operation_id or f'{name}_{attr}',
+            'operationId': opts.operation_id_of(name, attr),
             'tags': tags,
         }
         summary = own.get('summary') or doc_summary or opts.summary

@@ -342,13 +342,31 @@ def test_duplicate_media_type_conflicts(config):
     [
         ('/posts/{id}', '/posts/{}'),
         ('posts/{pk}', '/posts/{}'),
-        (r'/p/{id:\d+}', r'/p/{:\d+}'),
-        (r'/p/{id:\d{2}}/x', r'/p/{:\d{2}}/x'),
+        (r'/p/{id:\d+}', '/p/{}'),
+        (r'/p/{id:\d{2}}/x', '/p/{}/x'),
+        ('/f/*rest', '/f/{}'),
+        ('/f/{kind}/*rest', '/f/{}/{}'),
         ('/static', '/static'),
+        ('/static.json', '/static.json'),
     ],
 )
 def test_normalize_pattern(pattern, shape):
     assert normalize_pattern(pattern) == shape
+
+
+def test_paths_one_openapi_path_apart_conflict(config):
+    # Pyramid would route both (the first regex that matches wins), but
+    # the OpenAPI document cannot hold two paths differing only in their
+    # placeholders: a configuration error, not a silent merge.
+    config.add_resource(
+        Items, name='a', collection_path='/a', path=r'/x/{id:\d+}'
+    )
+    config.add_resource(
+        Items, name='b', collection_path='/b', path='/x/{name:[a-z]+}'
+    )
+    with pytest.raises(ConfigurationConflictError) as info:
+        config.commit()
+    assert "('restkit paths', '/x/{}')" in str(info.value)
 
 
 def test_include_twice_is_harmless():
@@ -785,3 +803,35 @@ def test_a_method_named_almost_like_a_verb_warns(config, make_app):
         ('misspelt', 'gett', 'get'),
         ('misspelt', 'posts', 'post'),
     ]
+
+
+class Renamed:
+    def __init__(self, request):
+        self.request = request
+
+    @operation(operation_id='items_get')
+    def collection_get(self):
+        return []
+
+
+def test_duplicate_operation_ids_are_a_configuration_error(config):
+    # 'items_get' is the default id of Items.get: taken
+    config.add_resource(Items, collection_path='/items', path='/items/{id}')
+    config.add_resource(Renamed, collection_path='/renamed')
+    with pytest.raises(ConfigurationExecutionError) as info:
+        config.commit()
+    message = str(info.value)
+    assert "operation_id 'items_get' is already that of" in message
+    assert "resource 'items'.get" in message or (
+        "resource 'renamed'.collection_get" in message
+    )
+
+
+def test_distinct_operation_ids_pass(config, make_app):
+    config.add_resource(Items, collection_path='/items', path='/items/{id}')
+    config.add_resource(
+        Other, collection_path='/other', name='renamed'
+    )  # renamed_collection_get
+    paths = make_app().get('/openapi.json').json['paths']
+    assert paths['/items/{id}']['get']['operationId'] == 'items_get'
+    assert paths['/other']['get']['operationId'] == ('renamed_collection_get')
