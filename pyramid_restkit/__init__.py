@@ -49,6 +49,7 @@ from .problems import (
 )
 from .problems import respond_problem as problem_response
 from .schemas import RequestSchema
+from .schemas.files import File, UploadedFile
 from .views import ORIGINAL_METHOD
 
 try:
@@ -57,8 +58,10 @@ except PackageNotFoundError:  # pragma: no cover (not installed)
     __version__ = '0+unknown'
 
 __all__ = [
+    'File',
     'ParseError',
     'RequestSchema',
+    'UploadedFile',
     'ValidationFailure',
     'get_openapi',
     'includeme',

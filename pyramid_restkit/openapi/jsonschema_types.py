@@ -2,7 +2,8 @@
 
 :data:`TYPES` is what a :class:`~.jsonschema.JSONSchemaConverter` starts
 with (:meth:`~.jsonschema.JSONSchemaConverter.add_type` adds to its
-copy); the table in :mod:`.jsonschema`'s docstring says what each gives.
+copy); the table in :mod:`.jsonschema`'s docstring says what each gives,
+and :func:`_file` the schema of :class:`~pyramid_restkit.File`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import colander
 
+from ..schemas.files import File
 from .jsonschema_base import SKIP, Context, Converter, TypeFunction, plain
 
 #: A numeric string as the kit accepts it for a ``Decimal``: ASCII
@@ -173,6 +175,28 @@ def _enum(conv: Converter, node: Any, ctx: Context) -> _Schema:
     return {'enum': values} if values else {'not': {}}
 
 
+def _file(conv: Converter, node: Any, ctx: Context) -> _Schema:
+    """An uploaded file: no typed value is one, a form part is binary.
+
+    In input, JSON and the other typed formats cannot carry a file, so
+    the schema takes nothing (``not: {}``); ``format: binary`` (with
+    ``contentMediaType``, one per allowed type) marks it as a file, which
+    the form variant (:mod:`.variants`) turns into the binary string of a
+    ``multipart/form-data`` part.  No keyword bounds a part's size
+    (``maxLength`` counts characters).  In output it checks nothing.
+    """
+    if ctx.mode == 'output':
+        return {}
+    schema: dict[str, Any] = {'not': {}, 'format': 'binary'}
+    types: tuple[str, ...] = getattr(node.typ, 'media_types', ())
+    if len(types) == 1:
+        schema['contentMediaType'] = types[0]
+    elif types:
+        # contentMediaType names one type; each branch names one of them.
+        schema['anyOf'] = [{'contentMediaType': kind} for kind in types]
+    return schema
+
+
 # What _check_scalar lets through, per type (bool is not an int here).
 _TYPED: tuple[tuple[Any, tuple[type, ...]], ...] = (
     (colander.Boolean, (bool,)),
@@ -214,4 +238,5 @@ TYPES: dict[type, TypeFunction] = {
     colander.Time: _time,
     colander.Enum: _enum,
     colander.GlobalObject: _simple('string'),
+    File: _file,
 }

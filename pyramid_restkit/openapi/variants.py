@@ -6,7 +6,9 @@ and parameters are text, so they cannot carry ``null``, nested objects or
 an empty required array; XML follows the kit's mapping (``docs/xml.md``),
 whose lists are elements with ``type="list"``.  :class:`Variants` writes
 the text and XML forms of a schema; the formats of :data:`TEXT_FORMATS`
-have no data model at all.
+have no data model at all.  An uploaded file (:class:`~pyramid_restkit.File`)
+is a binary string in forms (a ``multipart/form-data`` part) and nothing
+that XML or a typed format can carry.
 """
 
 from __future__ import annotations
@@ -118,8 +120,12 @@ def _form_value(schema: dict[str, Any]) -> dict[str, Any]:
     """The form (or parameter) form of one value's schema.
 
     A list is sent as a repeated field, and a single field is a list of
-    one value: an array also takes its item.
+    one value: an array also takes its item.  A file is a binary string.
     """
+    if schema.get('format') == 'binary' and schema.get('not') == {}:
+        # The typed schema of a file (jsonschema_types._file).
+        rest = {k: v for k, v in schema.items() if k != 'not'}
+        return {'type': 'string', **rest}
     items = schema.get('items')
     if schema.get('type') != 'array' or not isinstance(items, dict):
         return schema

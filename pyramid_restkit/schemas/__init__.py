@@ -10,6 +10,7 @@
   function that keeps the declared fields with their native types;
 - :mod:`.read_only`: :func:`read_only_fields`, the fields an operation
   answers but does not take, dropped from its input;
+- :mod:`.files`: :class:`File`, the type of uploaded files;
 - :mod:`._colander`: what the kit assumes of colander beyond its
   documented API, each assumption in one small function.
 
@@ -27,6 +28,7 @@ import colander
 from ..errors import ResourceConfigurationError
 from ..negotiation import FORMAT_PARAM
 from ._colander import has_deferred
+from .files import File, UploadedFile
 from .input import (
     LOCATIONS,
     MAX_DESCRIPTION,
@@ -41,11 +43,13 @@ from .rules import ReadOnly, prepare
 
 __all__ = [
     'FORMAT_PARAM',
+    'File',
     'LOCATIONS',
     'MAX_DESCRIPTION',
     'Output',
     'ReadOnly',
     'RequestSchema',
+    'UploadedFile',
     'Validator',
     'as_schema',
     'compile_output',

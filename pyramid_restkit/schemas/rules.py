@@ -24,6 +24,7 @@ import colander
 
 from ..errors import ResourceConfigurationError
 from ._colander import hook
+from .files import refuses_file
 
 #: Paths of read-only fields (see :func:`.read_only.read_only_fields`):
 #: tuples of names, ``None`` standing for each item of a sequence.
@@ -110,6 +111,9 @@ def _check_text(typ: Any, node: Any, value: Any) -> Any:
     spaces and non-ASCII digits.  Returns the text colander should see.
     """
     if not isinstance(value, str):
+        if refuses_file(typ, value):
+            # NOTE: colander would describe the object in its message.
+            _expect(node, 'Expected text, got a file.')
         return value
     if value == '':
         if isinstance(typ, _CONTAINERS):
