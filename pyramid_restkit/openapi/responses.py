@@ -8,6 +8,13 @@ declared ones, each with problem details (:data:`PROBLEM_SCHEMA`) in the
 family of each media type the operation renders.  Content is per media
 type: the output schema for typed formats, its XML form for XML, a
 string for text formats.
+
+A mapping ``response_schema`` applies to each item of a list the method
+returns (API.md).  The document shows an array of it on
+``collection_get`` when it is the resource's schema, there describing
+one item; an operation's own schema (``@operation``, YAML
+``operations:``) describes its whole response, and other verbs keep the
+mapping (see :func:`lists_items`).
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import colander
+
+from ..decorators import OPERATION_ATTR
 from ..formats.xml import PROBLEM_NAMESPACE
 from ..media import MediaType, MediaTypes
 from ..problems import problem_media
@@ -157,6 +167,23 @@ def _none_in_text(annotation: str) -> str:
     return 'never'
 
 
+def lists_items(method: Any, operation: Operation, output: Any) -> bool:
+    """Whether the document shows ``output`` as an array of it.
+
+    The runtime applies a mapping schema to each item of any list it is
+    given, and cannot tell in advance whether one will be; the document
+    shows an array where a list is the rule: a ``collection_get`` under
+    the resource's mapping schema.  Its own ``response_schema`` is what
+    the operation says it returns, an array only if it is a sequence.
+    """
+    return (
+        operation.attr == 'collection_get'
+        and output is not None
+        and isinstance(output.typ, colander.Mapping)
+        and 'response_schema' not in getattr(method, OPERATION_ATTR, {})
+    )
+
+
 class Responses:
     """Writes the Responses Objects of one document's operations."""
 
@@ -195,7 +222,9 @@ class Responses:
             else operation.negotiator.offers  # type: ignore[union-attr]
         )
         output = opts.response_schema
-        content = self.content(offers, output, opts)
+        content = self.content(
+            offers, output, opts, many=lists_items(method, operation, output)
+        )
         responses: dict[str, Any] = {}
         none = _returns_none(method, verb)
         declared: Mapping[int, str] = opts.responses or {}
@@ -254,13 +283,19 @@ class Responses:
         offers: Iterable[MediaType],
         output: Any,
         opts: Options,
+        many: bool = False,
     ) -> dict[str, Any]:
-        """The content of a success: ``output`` per media type offered."""
+        """The content of a success: ``output`` per media type offered.
+
+        ``many``: an array of ``output`` (see :func:`lists_items`).
+        """
         schema = (
             {}
             if output is None
             else self.components.convert(output, mode='output')
         )
+        if many:
+            schema = {'type': 'array', 'items': schema}
         media_options = opts.media_options or {}
         content: dict[str, Any] = {}
         for media in offers:

@@ -4,19 +4,22 @@
 declared fields with their native types and drops the rest, checking what
 it keeps; the renderers turn dates and Decimals into text afterwards.
 Nothing here deserializes: colander is read once, at configuration time.
+
+A mapping schema given a list applies to each item (API.md: DRF's
+``many=True``); anywhere else it expects an object.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as AbcMapping
 from typing import Any, NoReturn
 
 import colander
 
-from ..errors import ResponseValidationError
+from ..errors import ResourceConfigurationError, ResponseValidationError
 
 _MISSING = object()
 
@@ -60,7 +63,9 @@ def _passthrough(value: Any) -> Any:
     return value
 
 
-def compile_output(node: colander.SchemaNode) -> Output:
+def compile_output(
+    node: colander.SchemaNode, *, where: str | None = None
+) -> Output:
     """Compile ``node`` into a function filtering and checking output.
 
     Mappings keep only declared fields (read from a mapping or, for other
@@ -68,7 +73,84 @@ def compile_output(node: colander.SchemaNode) -> Output:
     ``missing`` value is a :class:`ResponseValidationError`, and so is
     ``None`` where :func:`nullable_output` says no.  Scalars keep their
     native type: the renderer turns dates and Decimals into strings.
+
+    A mapping ``node`` given a list (a tuple, an iterator; not a named
+    tuple, whose fields are attributes) applies to each of its items.
+
+    ``where`` names the operation: the errors then name it and the
+    schema's class, for the log.  A schema that cannot describe output
+    is a :class:`ResourceConfigurationError`, at once.
     """
+    try:
+        convert = _compile_node(node)
+    except _SchemaError as exc:
+        raise ResourceConfigurationError(
+            f'{where + ": " if where else ""}response_schema '
+            f'{_schema_name(node)}: {exc}'
+        ) from None
+    if isinstance(node.typ, colander.Mapping):
+        convert = _many(convert)
+    if where is None:
+        return convert
+    label = (
+        f'{where}: the value returned does not match its response_schema '
+        f'{_schema_name(node)}'
+    )
+
+    def named(value: Any) -> Any:
+        try:
+            return convert(value)
+        except ResponseValidationError as exc:
+            # NOTE: the same exception, its message completed: the log
+            # (views log a 500 with its traceback) says whose output it
+            # was; the client sees none of it.
+            exc.args = (f'{label}: {exc}',)
+            raise
+
+    return named
+
+
+def _schema_name(node: colander.SchemaNode) -> str:
+    cls = type(node)
+    name = f'{cls.__module__}.{cls.__qualname__}'
+    if cls is colander.SchemaNode:
+        name += f' ({type(node.typ).__name__})'
+    return name
+
+
+class _SchemaError(Exception):
+    """A schema that cannot describe output (a configuration error)."""
+
+
+def _many(convert: Output) -> Output:
+    """``convert`` applied to one object, or to each item of a list."""
+
+    def output(value: Any) -> Any:
+        if not _is_list(value):
+            return convert(value)
+        result = []
+        for position, item in enumerate(value):
+            try:
+                result.append(convert(item))
+            except ResponseValidationError as exc:
+                _prefixed(exc, str(position))
+        return result
+
+    return output
+
+
+def _is_list(value: Any) -> bool:
+    """A list as a response: a list, a tuple (not a named one), an
+    iterator (a generator, ``map``...)."""
+    if isinstance(value, list):
+        return True
+    if isinstance(value, tuple):
+        return not hasattr(value, '_fields')
+    return isinstance(value, Iterator) and not isinstance(value, AbcMapping)
+
+
+def _compile_node(node: colander.SchemaNode) -> Output:
+    """:func:`_compile` with the node's nullability."""
     convert = _compile(node)
     if nullable_output(node):
 
@@ -90,10 +172,16 @@ def _compile(node: colander.SchemaNode) -> Output:
     if isinstance(typ, colander.Mapping):
         return _compile_mapping(node)
     if isinstance(typ, (colander.Sequence, colander.Set, colander.List)):
-        item = compile_output(node.children[0]) if node.children else None
+        if len(node.children) > 1:
+            raise _SchemaError(
+                f'{node.name or "the schema"}: a Sequence node needs exactly '
+                'one child, the schema of its items (it has '
+                f'{len(node.children)})'
+            )
+        item = _compile_node(node.children[0]) if node.children else None
         return _compile_sequence(item)
     if isinstance(typ, colander.Tuple):
-        return _compile_tuple([compile_output(c) for c in node.children])
+        return _compile_tuple([_compile_node(c) for c in node.children])
     if isinstance(typ, colander.Boolean):
         return _scalar_check((bool,), False, 'Expected a boolean.')
     if isinstance(typ, colander.Integer):
@@ -120,14 +208,39 @@ def _prefixed(exc: ResponseValidationError, part: str) -> NoReturn:
     raise ResponseValidationError(name, exc.description) from None
 
 
+#: What a mapping schema cannot read fields from: scalars and arrays (a
+#: named tuple is an object: its fields are attributes).
+_NOT_OBJECTS = (
+    str,
+    bytes,
+    bytearray,
+    int,
+    float,
+    complex,
+    decimal.Decimal,
+    datetime.date,
+    datetime.time,
+    list,
+    tuple,
+    set,
+    frozenset,
+)
+
+
 def _compile_mapping(node: colander.SchemaNode) -> Output:
     fields = [
-        (child.name, compile_output(child), child.missing is colander.required)
+        (child.name, _compile_node(child), child.missing is colander.required)
         for child in node.children
     ]
 
     def output(value: Any) -> Any:
         is_mapping = isinstance(value, AbcMapping)
+        if (
+            not is_mapping
+            and isinstance(value, _NOT_OBJECTS)
+            and not hasattr(value, '_fields')
+        ):
+            raise ResponseValidationError('', 'Expected an object.')
         result = {}
         for name, convert, required in fields:
             if is_mapping:

@@ -298,3 +298,111 @@ def test_response_content_per_media_type(
     # the output schema drops what it does not declare
     assert app.get('/things').json == [{'id': 1, 'name': 'a'}]
     conforms(doc, '/things', 'get', app.get('/things'))
+
+
+# -- a mapping response schema on collection_get ------------------------------
+
+
+class Listed(Base):
+    def collection_get(self) -> Any:
+        return [{'id': 1, 'name': 'a', 'secret': 's'}, {'id': 2, 'name': 'b'}]
+
+    @operation(status=201)
+    def collection_post(self) -> Any:
+        return {'id': 2, **self.request.validated}
+
+    def get(self) -> Any:
+        return {'id': 1, 'name': 'a'}
+
+
+class Summary(colander.MappingSchema):
+    count = colander.SchemaNode(colander.Integer())
+
+
+class Counted(Base):
+    @operation(response_schema=Summary)
+    def collection_get(self) -> Any:
+        return {'count': 2}
+
+    def get(self) -> Any:
+        return {'id': 1, 'name': 'a'}
+
+
+ITEM_OUT = {'$ref': '#/components/schemas/ItemOut'}
+
+
+def test_resource_mapping_schema_on_collection_get_is_an_array(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(
+        Listed,
+        collection_path='/listed',
+        path='/listed/{id}',
+        schema=Item,
+        response_schema=ItemOut,
+        media_options={'xml': {'root': 'thing'}},
+    )
+    app = make_app()
+    doc = document(app)
+    listed = op(doc, '/listed', 'get')['responses']['200']['content']
+    array = {'type': 'array', 'items': ITEM_OUT}
+    assert listed['application/json']['schema'] == array
+    assert listed['application/yaml']['schema'] == array
+    xml = listed['application/xml']['schema']
+    assert xml['xml'] == {'name': 'thing'}
+    assert xml['allOf'][0]['properties']['type'] == {
+        'const': 'list',
+        'xml': {'attribute': True},
+    }
+    assert listed['text/html']['schema'] == {'type': 'string'}
+    # the other verbs keep the mapping
+    for path, verb, status in [
+        ('/listed', 'post', '201'),
+        ('/listed/{id}', 'get', '200'),
+    ]:
+        content = op(doc, path, verb)['responses'][status]['content']
+        assert content['application/json']['schema'] == ITEM_OUT
+    # and the runtime answers what the document says
+    for accept in ('application/json', 'application/yaml', 'application/xml'):
+        res = app.get('/listed', headers={'Accept': accept})
+        conforms(doc, '/listed', 'get', res)
+    assert app.get('/listed').json == [
+        {'id': 1, 'name': 'a'},
+        {'id': 2, 'name': 'b'},
+    ]
+
+
+def test_an_operations_own_mapping_schema_stays_a_mapping(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(
+        Counted,
+        collection_path='/counted',
+        path='/counted/{id}',
+        response_schema=ItemOut,
+    )
+    app = make_app()
+    doc = document(app)
+    counted = op(doc, '/counted', 'get')['responses']['200']['content']
+    assert counted['application/json']['schema'] == {
+        '$ref': '#/components/schemas/Summary'
+    }
+    conforms(doc, '/counted', 'get', app.get('/counted'))
+    one = op(doc, '/counted/{id}', 'get')['responses']['200']['content']
+    assert one['application/json']['schema'] == ITEM_OUT
+
+
+def test_a_sequence_schema_on_collection_get_is_unchanged(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(
+        Listed,
+        collection_path='/listed',
+        path='/listed/{id}',
+        schema=Item,
+        response_schema=ThingList,
+    )
+    doc = document(make_app())
+    listed = op(doc, '/listed', 'get')['responses']['200']['content']
+    schema = listed['application/json']['schema']
+    assert schema == {'$ref': '#/components/schemas/ThingList'}

@@ -6,13 +6,17 @@ and checks output without changing native types.
 
 from __future__ import annotations
 
+import collections
 import datetime
 from typing import Any
 
 import colander
 import pytest
 
-from pyramid_restkit.errors import ResponseValidationError
+from pyramid_restkit.errors import (
+    ResourceConfigurationError,
+    ResponseValidationError,
+)
 from pyramid_restkit.schemas import compile_output
 from tests.schemas.helpers import Author, Color, D, Tags, Upper
 
@@ -107,7 +111,7 @@ def test_output_error_message() -> None:
     assert str(info.value) == 'author.name: A required field is missing.'
     with pytest.raises(ResponseValidationError) as info:
         compile_output(Out())(5)
-    assert str(info.value) == 'id: A required field is missing.'
+    assert str(info.value) == '(root): Expected an object.'
     with pytest.raises(ResponseValidationError) as info:
         compile_output(Tags())('x')
     assert str(info.value) == '(root): Expected an array.'
@@ -321,3 +325,142 @@ def test_output_tuple_refuses_non_arrays(value: Any) -> None:
     )
     with pytest.raises(ResponseValidationError):
         compile_output(node)(value)
+
+
+# -- a list where a mapping schema applies ------------------------------------
+
+ROWS = [{'id': 1, 'title': 'a', 'x': 0}, Record(id=2)]
+FILTERED = [{'id': 1, 'title': 'a'}, {'id': 2, 'title': 'from a property'}]
+
+
+@pytest.mark.parametrize(
+    'value',
+    [
+        ROWS,
+        tuple(ROWS),
+        (row for row in ROWS),
+        iter(ROWS),
+        map(dict, ROWS[:1]),
+    ],
+    ids=['list', 'tuple', 'generator', 'iterator', 'map'],
+)
+def test_output_mapping_schema_on_a_list_applies_to_each_item(
+    value: Any,
+) -> None:
+    result = compile_output(Out())(value)
+    assert type(result) is list
+    assert result == FILTERED[: len(result)]
+    assert result
+
+
+def test_output_mapping_schema_on_an_empty_list() -> None:
+    assert compile_output(Out())([]) == []
+    assert compile_output(Out())(()) == []
+
+
+def test_output_list_items_follow_the_schemas_nullability() -> None:
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(Out())([ROWS[0], None])
+    assert (info.value.name, info.value.description) == (
+        '1',
+        'Must not be null.',
+    )
+    nullable = Out(missing=None)
+    assert compile_output(nullable)([None, ROWS[0]]) == [None, FILTERED[0]]
+    assert compile_output(nullable)(None) is None
+
+
+def test_output_list_item_errors_are_named_by_position() -> None:
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(Out())([ROWS[0], {'id': 2}])
+    assert str(info.value) == '1.title: A required field is missing.'
+
+
+def test_output_named_tuples_are_objects_not_lists() -> None:
+    Row = collections.namedtuple('Row', 'id title')
+    assert compile_output(Out())(Row(1, 'a')) == {'id': 1, 'title': 'a'}
+    assert compile_output(Out())([Row(1, 'a')]) == [{'id': 1, 'title': 'a'}]
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(Out())(Row(1, 2))
+    assert info.value.name == 'title'
+
+
+@pytest.mark.parametrize(
+    ('value', 'name'),
+    [
+        ('text', ''),
+        (b'bytes', ''),
+        (7, ''),
+        (7.5, ''),
+        (True, ''),
+        (D('1'), ''),
+        (datetime.date(2024, 1, 1), ''),
+        ({1, 2}, ''),
+        ([1], '0'),
+        ([[ROWS[0]]], '0'),
+        ({'id': 1, 'title': 't', 'author': ['Ann']}, 'author'),
+        ({'id': 1, 'title': 't', 'author': 'Ann'}, 'author'),
+        ([{'id': 1, 'title': 't', 'author': ('Ann',)}], '0.author'),
+    ],
+)
+def test_output_mapping_schemas_expect_objects(value: Any, name: str) -> None:
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(Out())(value)
+    assert (info.value.name, info.value.description) == (
+        name,
+        'Expected an object.',
+    )
+
+
+def test_output_sequence_schemas_are_not_applied_item_by_item() -> None:
+    # only a mapping schema reads a list as its items
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(Tags())([['a']])
+    assert info.value.name == '0'
+
+
+# -- naming the operation -----------------------------------------------------
+
+
+def test_output_errors_name_the_operation_and_the_schema() -> None:
+    output = compile_output(Out(), where="resource 'posts'.get")
+    assert output(ROWS) == FILTERED
+    with pytest.raises(ResponseValidationError) as info:
+        output({'id': 1})
+    assert str(info.value) == (
+        "resource 'posts'.get: the value returned does not match its "
+        'response_schema tests.schemas.test_output.Out: title: A required '
+        'field is missing.'
+    )
+    # the parts stay as they were
+    assert (info.value.name, info.value.description) == (
+        'title',
+        'A required field is missing.',
+    )
+    plain = colander.SchemaNode(colander.Integer())
+    with pytest.raises(ResponseValidationError) as info:
+        compile_output(plain, where='x')('7')
+    assert 'response_schema colander.SchemaNode (Integer)' in str(info.value)
+
+
+# -- schemas that cannot describe output --------------------------------------
+
+
+def test_output_sequence_with_several_children_is_refused() -> None:
+    node = colander.SchemaNode(
+        colander.Sequence(),
+        colander.SchemaNode(colander.String(), name='a'),
+        colander.SchemaNode(colander.String(), name='b'),
+        name='tags',
+    )
+    parent = colander.SchemaNode(colander.Mapping(), node)
+    with pytest.raises(ResourceConfigurationError) as info:
+        compile_output(parent, where="resource 'posts'.get")
+    assert str(info.value) == (
+        "resource 'posts'.get: response_schema "
+        'colander.SchemaNode (Mapping): tags: a Sequence node needs exactly '
+        'one child, the schema of its items (it has 2)'
+    )
+    with pytest.raises(ResourceConfigurationError) as info:
+        compile_output(node)
+    assert str(info.value).startswith('response_schema colander.SchemaNode')
