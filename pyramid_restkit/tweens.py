@@ -148,9 +148,10 @@ def _route(request: Any) -> None:
     too: ``format_suffix`` records the URL suffix) and sets what the
     router sets on a match: ``matchdict``, ``matched_route`` and the
     route's request interface (for exception views with a
-    ``route_name``).  Checked against Pyramid 2.0 and 2.1
-    (``Router.handle_request``); ``IRoutesMapper.__call__`` is Pyramid's
-    public interface.  A path that is not UTF-8 raises ``URLDecodeError``,
+    ``route_name``), as ``Router.handle_request`` does (checked against
+    Pyramid 2.1; a test of ``tests/functional/test_override.py`` with a
+    ``route_name`` exception view pins it).  ``IRoutesMapper.__call__`` is
+    Pyramid's public interface.  A path that is not UTF-8 raises ``URLDecodeError``,
     which the exception views answer as they would after routing.
     """
     registry = request.registry
