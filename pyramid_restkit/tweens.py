@@ -151,8 +151,9 @@ def _route(request: Any) -> None:
     ``route_name``), as ``Router.handle_request`` does (checked against
     Pyramid 2.1; a test of ``tests/functional/test_override.py`` with a
     ``route_name`` exception view pins it).  ``IRoutesMapper.__call__`` is
-    Pyramid's public interface.  A path that is not UTF-8 raises ``URLDecodeError``,
-    which the exception views answer as they would after routing.
+    Pyramid's public interface.  A path that is not UTF-8 raises
+    ``URLDecodeError``, which the exception views answer as they would
+    after routing.
     """
     registry = request.registry
     mapper = registry.queryUtility(IRoutesMapper)
