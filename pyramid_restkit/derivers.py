@@ -8,19 +8,23 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 
 def restkit_resource_view(view: Any, info: Any) -> Any:
-    """Mark the views of resources (``add_view(restkit_resource=name)``).
+    """Open the automatic ``OPTIONS`` views of resources to everyone.
 
-    The kit checks permissions per verb itself (``OPTIONS`` needs none), so
-    Pyramid's default permission must not wrap its views.  Derivers apply
-    from the view outward, so this one runs before ``secured_view`` reads
-    the option.  Passing ``permission=NO_PERMISSION_REQUIRED`` to
-    ``add_view`` would do the same, but relates every such view to one
-    introspectable, which costs time quadratic in the number of views.
-    The view itself is returned unchanged: no cost per request.
+    A resource route has one view per permission its verbs need, and one
+    for ``OPTIONS`` (``add_view(restkit_public=True)``), which needs none
+    whatever the default permission.  Derivers apply from the view
+    outward, so this one runs before ``secured_view`` reads the option.
+    Passing ``permission=NO_PERMISSION_REQUIRED`` to ``add_view`` would do
+    the same, but relates every such view to one introspectable, which
+    costs time quadratic in the number of views.  The view itself is
+    returned unchanged: no cost per request.
     """
-    if info.options.get('restkit_resource') is not None:
+    if info.options.get('restkit_public'):
         info.options['permission'] = NO_PERMISSION_REQUIRED
     return view
 
 
-restkit_resource_view.options = ('restkit_resource',)  # type: ignore[attr-defined]
+restkit_resource_view.options = (  # type: ignore[attr-defined]
+    'restkit_resource',
+    'restkit_public',
+)

@@ -236,6 +236,10 @@ def register_application_contexts(registry: Any) -> None:
 def http_error_view(exc: HTTPError, request: Any) -> Response:
     """Problem details for an HTTP error on a restkit route."""
     detail = _PYRAMID_DETAILS.get(type(exc))
+    if getattr(exc, 'result', None) is not None and exc.code == 403:
+        # NOTE: Pyramid's permission check names the view, and the
+        # permission is the application's business, not the client's.
+        detail = f'{request.method[:20]} is not allowed here for you.'
     if detail is None:
         detail = exc.detail if exc.detail is not None else exc.explanation
     body = problem(

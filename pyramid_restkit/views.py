@@ -7,8 +7,10 @@ answers any other verb with a ``PredicateMismatch`` that
 :class:`Operation` for the verb from a dict built at commit: choosing costs
 the same for every verb.
 
-An operation checks, in the order API.md fixes: permission (401/403),
-media type (406), body size (413), Content-Type (415), then the schema.
+Pyramid checks each verb's permission (the views of a route are grouped
+by permission, so ``pviews`` and ``pyramid.debug_authorization`` see
+it); then an operation checks, in the order API.md fixes: media type
+(406), body size (413), Content-Type (415), then the schema.
 Every error is raised, so Pyramid's exception views (the application's
 first, then the kit's :func:`http_error_view`) render it and transaction
 managers see ``request.exception``.
@@ -25,7 +27,6 @@ from typing import Any
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPError,
-    HTTPForbidden,
     HTTPNotAcceptable,
     HTTPRequestEntityTooLarge,
     HTTPUnsupportedMediaType,
@@ -114,14 +115,6 @@ class Operation:
         # negotiation, the schema, the resource) meets a query string
         # that request.GET cannot decode.
         check_query(request)
-        if self.permission is not None and not request.has_permission(
-            self.permission, context
-        ):
-            # NOTE: the permission's name is the application's business,
-            # not the client's.
-            raise HTTPForbidden(
-                f'{request.method[:20]} is not allowed here for you.'
-            )
         media = self.forced
         vary = False
         if media is None:

@@ -148,12 +148,16 @@ def test_view_is_named_after_the_class(config):
     config.add_resource(Items, collection_path='/items', path='/items/{i}')
     config.commit()
     views = config.registry.introspector.get_category('views')
-    names = [
-        v['introspectable']['callable'].__qualname__
+    found = [
+        (
+            v['introspectable']['callable'].__qualname__,
+            v['introspectable']['request_methods'],
+        )
         for v in views
         if v['introspectable']['route_name'] == 'items.collection'
     ]
-    assert names == ['Items']
+    # one view per permission the verbs need; OPTIONS needs none
+    assert found == [('Items', ('GET', 'HEAD')), ('Items', ('OPTIONS',))]
 
 
 @pytest.mark.parametrize(

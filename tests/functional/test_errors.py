@@ -201,3 +201,66 @@ def test_forbidden_does_not_name_the_permission(secured, make_app):
     res = make_app().put('/docs/1', status=403)
     assert 'edit-secret' not in res.text
     assert res.json['detail'] == 'PUT is not allowed here for you.'
+
+
+# -- Pyramid's tools see the permission of each verb -------------------------
+
+
+def test_each_verb_has_a_pyramid_view_with_its_permission(secured, make_app):
+    secured.set_default_permission('view')
+    secured.add_resource(
+        Docs,
+        path='/docs/{id}',
+        permission={'PUT': 'edit', 'DELETE': 'edit'},
+    )
+    make_app()
+    from pyramid.interfaces import IRouteRequest, IView, IViewClassifier
+    from pyramid.request import Request
+    from zope.interface import providedBy
+
+    request_iface = secured.registry.getUtility(
+        IRouteRequest, name='docs.item'
+    )
+    request = Request.blank('/docs/1')
+    multiview = secured.registry.adapters.lookup(
+        (IViewClassifier, request_iface, providedBy(Root(request))),
+        IView,
+        name='',
+    )
+    # what pviews prints: "required permission" and the verbs of each;
+    # GET and HEAD get the default permission, OPTIONS needs none
+    found = sorted(
+        (
+            str(getattr(view, '__permission__', None)),
+            ', '.join(p.text() for p in view.__predicates__),
+        )
+        for _, view, _ in multiview.views
+    )
+    assert found == [
+        ('__no_permission_required__', 'request_method = OPTIONS'),
+        ('edit', 'request_method = DELETE,PUT'),
+        ('view', 'request_method = GET,HEAD'),
+    ]
+
+
+def test_debug_authorization_tells_the_truth(caplog):
+    import webtest
+    from pyramid.config import Configurator
+
+    config = Configurator(
+        settings={'pyramid.debug_authorization': 'true'}, autocommit=False
+    )
+    config.include('pyramid_restkit')
+    config.set_security_policy(Policy())
+    config.set_root_factory(Root)
+    config.add_resource(Docs, path='/docs/{id}', permission='edit')
+    app = webtest.TestApp(config.make_wsgi_app())
+    with caplog.at_level('DEBUG'):
+        res = app.put('/docs/1', status=403)
+    logged = ' '.join(r.getMessage() for r in caplog.records)
+    assert 'debug_authorization of url http://localhost/docs/1' in logged
+    assert 'Denied' in logged or 'ACLDenied' in logged
+    # the client is told no view name and no permission name
+    assert res.json['detail'] == 'PUT is not allowed here for you.'
+    assert 'edit' not in res.text
+    assert 'Unauthorized' not in res.text
