@@ -19,14 +19,13 @@ mapping (see :func:`lists_items`).
 
 from __future__ import annotations
 
-import ast
 import copy
-import typing
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import colander
 
+from ..annotations import returns_none
 from ..decorators import OPERATION_ATTR
 from ..formats.xml import PROBLEM_NAMESPACE
 from ..media import MediaType, MediaTypes
@@ -104,69 +103,6 @@ ERROR_DESCRIPTIONS = {
 NO_CONTENT = frozenset({204, 205})
 
 
-def _returns_none(method: Any, verb: str) -> str:
-    """``'never'``, ``'maybe'`` or ``'always'``: does it return None?"""
-    try:
-        hints = typing.get_type_hints(method)
-    except (NameError, TypeError, AttributeError, SyntaxError):
-        # NOTE: names that do not resolve at run time: read the text.
-        hints = {}
-    if 'return' in hints:
-        returned = hints['return']
-        if returned is type(None):
-            return 'always'
-        if type(None) in typing.get_args(returned):
-            return 'maybe'
-        return 'never'
-    annotation = getattr(method, '__annotations__', {}).get('return')
-    if isinstance(annotation, str):
-        return _none_in_text(annotation)
-    return 'maybe' if verb == 'DELETE' else 'never'
-
-
-def _none_in_text(annotation: str) -> str:
-    """:func:`_returns_none` of an annotation that does not resolve.
-
-    ``None``, ``X | None``, ``Optional[X]`` and ``Union[X, None]`` (with
-    or without ``typing.``) are read; anything else never returns None.
-    """
-    try:
-        tree = ast.parse(annotation.strip(), mode='eval').body
-    except SyntaxError:
-        return 'never'
-
-    def is_none(node: ast.expr) -> bool:
-        return isinstance(node, ast.Constant) and node.value is None
-
-    def name(node: ast.expr) -> str:
-        if isinstance(node, ast.Attribute):
-            return node.attr
-        return node.id if isinstance(node, ast.Name) else ''
-
-    if is_none(tree):
-        return 'always'
-    members: list[ast.expr] = []
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            stack += [node.left, node.right]
-        else:
-            members.append(node)
-    for node in members:
-        if is_none(node):
-            return 'maybe'
-        if isinstance(node, ast.Subscript):
-            kind = name(node.value)
-            args = node.slice
-            items = args.elts if isinstance(args, ast.Tuple) else [args]
-            if kind == 'Optional' or (
-                kind == 'Union' and any(is_none(item) for item in items)
-            ):
-                return 'maybe'
-    return 'never'
-
-
 def lists_items(method: Any, operation: Operation, output: Any) -> bool:
     """Whether the document shows ``output`` as an array of it.
 
@@ -226,7 +162,7 @@ class Responses:
             offers, output, opts, many=lists_items(method, operation, output)
         )
         responses: dict[str, Any] = {}
-        none = _returns_none(method, verb)
+        none = returns_none(method, verb)
         declared: Mapping[int, str] = opts.responses or {}
         if none != 'always':
             responses[str(operation.status)] = {

@@ -34,6 +34,7 @@ from pyramid.exceptions import ConfigurationError
 from pyramid.paster import bootstrap, setup_logging
 from pyramid.scripts.common import parse_vars
 
+from pyramid_restkit.annotations import returns_none
 from pyramid_restkit.interfaces import IOpenAPI, IRestkitRoutes
 from pyramid_restkit.views import VERB_ORDER, Operation
 
@@ -375,6 +376,7 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
             'schema': None,
             'response_schema': None,
             'status': AUTOMATIC_OPTIONS_STATUS,
+            'no_content': True,
             'permission': None,
             'media_types': [],
             'forced_media_type': None,
@@ -388,11 +390,17 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
         assert negotiator is not None  # set whenever nothing is forced
         media_types = [media.name for media in negotiator.offers]
         forced = None
+    # NOTE: a method that returns None answers 204 (views.Operation),
+    # which its return annotation tells (as in the OpenAPI document).
+    none = returns_none(getattr(operation.cls, operation.attr), options.verb)
     return {
         'method': operation.attr,
         'schema': _qualname(options.schema),
-        'response_schema': _qualname(options.response_schema),
-        'status': operation.status,
+        'response_schema': None
+        if none == 'always'
+        else _qualname(options.response_schema),
+        'status': 204 if none == 'always' else operation.status,
+        'no_content': none != 'never',
         'permission': operation.permission,
         'media_types': media_types,
         'forced_media_type': forced,
@@ -417,6 +425,8 @@ def _matches(row: Row, pattern: str) -> bool:
 
 def _cell(row: Row, key: str) -> str:
     value = row[key]
+    if key == 'status' and row['no_content'] and value != 204:
+        return f'{value}|204'  # 204 when the method returns None
     if key == 'media_types':
         forced = row['forced_media_type']
         names = [FORCED_PREFIX + n if n == forced else n for n in value]

@@ -35,7 +35,7 @@ widgets    widgets.collection   /widgets        POST      collection_post      W
 widgets    widgets.collection   /widgets        OPTIONS   -                    -              -                 204      -            -                         tests/fixtures/prestkit_app.py:75
 widgets    widgets.item         /widgets/{id}   GET       get                  -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
 widgets    widgets.item         /widgets/{id}   HEAD      get                  -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   DELETE    delete               -              WidgetOut         200      delete       yaml,json                 tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   DELETE    delete               -              -                 204      delete       yaml,json                 tests/fixtures/prestkit_app.py:75
 widgets    widgets.item         /widgets/{id}   OPTIONS   -                    -              -                 204      -            -                         tests/fixtures/prestkit_app.py:75
 reports    reports.collection   /reports        GET       collection_get       -              -                 200      -            forced:text               tests/fixtures/prestkit_app.py:76
 reports    reports.collection   /reports        HEAD      collection_get       -              -                 200      -            forced:text               tests/fixtures/prestkit_app.py:76
@@ -52,6 +52,7 @@ def row(
     schema: str | None = None,
     response_schema: str | None = None,
     status: int = 200,
+    no_content: bool = False,
     permission: str | None = None,
     media_types: list[str] | None = None,
     forced: str | None = None,
@@ -67,6 +68,7 @@ def row(
         'schema': schema,
         'response_schema': response_schema,
         'status': status,
+        'no_content': no_content or status == 204,
         'permission': permission,
         'media_types': [] if media_types is None else media_types,
         'forced_media_type': forced,
@@ -103,7 +105,14 @@ ROWS = [
     widgets('collection', 'OPTIONS', None, status=204),
     widgets('item', 'GET', 'get'),
     widgets('item', 'HEAD', 'get'),
-    widgets('item', 'DELETE', 'delete', permission='delete'),
+    widgets(
+        'item',
+        'DELETE',
+        'delete',
+        permission='delete',
+        status=204,
+        response_schema=None,
+    ),
     widgets('item', 'OPTIONS', None, status=204),
     reports('GET', 'collection_get', media_types=['text'], forced='text'),
     reports('HEAD', 'collection_get', media_types=['text'], forced='text'),
@@ -639,3 +648,11 @@ def test_near_misses_are_printed_after_the_table(
         "warning: resource 'things': the method 'colection_post' answers "
         "no verb; did you mean 'collection_post'?\n"
     )
+
+
+def test_a_method_that_may_return_none_shows_both_statuses() -> None:
+    from pyramid_restkit.scripts.prestkit import format_table
+
+    maybe = row('r', 'r.item', '/r/{id}', 'DELETE', 'delete', no_content=True)
+    table = format_table([maybe]).splitlines()
+    assert table[2].split()[7] == '200|204'

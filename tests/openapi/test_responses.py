@@ -17,7 +17,7 @@ from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPNotFound
 
 from pyramid_restkit import operation
-from pyramid_restkit.openapi.responses import _none_in_text, _returns_none
+from pyramid_restkit.annotations import none_in_text, returns_none
 from tests.openapi.helpers import (
     ALL_PROBLEMS,
     Base,
@@ -128,19 +128,19 @@ def _method(annotation: Any) -> Any:
         ('not python (', 'never'),
     ],
 )
-def test_returns_none(annotation: Any, expected: str) -> None:
-    assert _returns_none(_method(annotation), 'GET') == expected
+def testreturns_none(annotation: Any, expected: str) -> None:
+    assert returns_none(_method(annotation), 'GET') == expected
 
 
 def test_returns_none_without_annotations() -> None:
     def method(self: Any):  # type: ignore[no-untyped-def]
         pass
 
-    assert _returns_none(method, 'GET') == 'never'
-    assert _returns_none(method, 'DELETE') == 'maybe'
+    assert returns_none(method, 'GET') == 'never'
+    assert returns_none(method, 'DELETE') == 'maybe'
     # not a function: no hints, no annotations
-    assert _returns_none(object(), 'GET') == 'never'
-    assert _none_in_text('None') == 'always'
+    assert returns_none(object(), 'GET') == 'never'
+    assert none_in_text('None') == 'always'
 
 
 class Declared(Base):
