@@ -251,11 +251,20 @@ def http_error_view(exc: HTTPError, request: Any) -> Response:
     )
     errors = getattr(exc, 'errors', None)
     if errors is not None:
-        if len(errors) > MAX_ERRORS:
+        # NOTE: the validator builds only the first errors of a large body
+        # and counts the rest (errors_omitted), or stops reading a list
+        # past the limit (errors_incomplete: "at least").
+        count = len(errors) + getattr(exc, 'errors_omitted', 0)
+        if count > MAX_ERRORS:
             # NOTE: one error per unknown key of a large body would make
             # the answer several times larger than the request.
+            counted = (
+                f'At least {count}'
+                if getattr(exc, 'errors_incomplete', False)
+                else str(count)
+            )
             body['detail'] = (
-                f'{body.get("detail", "")} {len(errors)} errors; only the '
+                f'{body.get("detail", "")} {counted} errors; only the '
                 f'first {MAX_ERRORS} are listed.'
             ).lstrip()
             errors = errors[:MAX_ERRORS]

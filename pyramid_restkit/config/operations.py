@@ -14,6 +14,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from ..errors import ResourceConfigurationError
 from ..media import MediaType, MediaTypes
 from ..negotiation import Negotiator
+from ..problems import MAX_ERRORS
 from ..schemas import ReadOnly, Validator, compile_output, read_only_fields
 from ..settings import Settings
 from ..views import Operation, RouteInfo, View, options_view
@@ -93,6 +94,8 @@ def build_operation(
                 unknown=settings.unknown_fields,
                 status=settings.validation_status,
                 read_only=read_only,
+                # NOTE: no more errors are built than a problem lists.
+                max_errors=MAX_ERRORS,
             )
             table.validators[key] = validator
     permission = opts.permission

@@ -16,7 +16,7 @@ from webob.multidict import MultiDict
 from ..errors import FieldError, ResourceConfigurationError, ValidationFailure
 from ..negotiation import FORMAT_PARAM
 from ._colander import error_part, has_deferred
-from .rules import ReadOnly, prepare
+from .rules import INCOMPLETE, MAX_ERRORS, OMITTED, ReadOnly, prepare
 
 #: Body locations a :class:`RequestSchema` may declare.
 LOCATIONS = ('body', 'querystring', 'path', 'headers')
@@ -56,9 +56,25 @@ def field_errors(exc: colander.Invalid, location: str) -> list[FieldError]:
     ``tags.0``; an error on the location itself has the name ``''``.
     """
     errors: list[FieldError] = []
+    _flatten(exc, location, errors)
+    return errors
+
+
+def _flatten(
+    exc: colander.Invalid, location: str, errors: list[FieldError]
+) -> tuple[int, bool]:
+    """:func:`field_errors` into ``errors``; returns what was not built.
+
+    That is the number of errors counted but not built, and whether a
+    list stopped before its end (:mod:`.rules`).
+    """
+    omitted = 0
+    incomplete = False
     stack: list[tuple[colander.Invalid, str]] = [(exc, '')]
     while stack:
         error, name = stack.pop()
+        omitted += getattr(error, OMITTED, 0)
+        incomplete = incomplete or getattr(error, INCOMPLETE, False)
         for message in error.messages():
             errors.append(
                 {
@@ -70,7 +86,7 @@ def field_errors(exc: colander.Invalid, location: str) -> list[FieldError]:
         for child in reversed(error.children):
             part = error_part(child)
             stack.append((child, f'{name}.{part}' if name else part))
-    return errors
+    return omitted, incomplete
 
 
 # -- request validation -------------------------------------------------------
@@ -82,7 +98,8 @@ class Validator:
     Built once per operation; :meth:`validate` runs per request and returns
     what becomes ``request.validated``.  ``read_only`` lists the body's
     read-only fields (:func:`.read_only.read_only_fields`), dropped
-    unchecked.
+    unchecked; ``max_errors`` bounds the errors built for the unknown
+    fields of a mapping or the items of a list (:func:`.rules.prepare`).
     """
 
     def __init__(
@@ -93,6 +110,7 @@ class Validator:
         unknown: str,
         status: int,
         read_only: ReadOnly = frozenset(),
+        max_errors: int = MAX_ERRORS,
     ) -> None:
         self.status = status
         self.read_only = read_only
@@ -118,6 +136,7 @@ class Validator:
                 partial=partial,
                 unknown=unknown,
                 read_only=read_only,
+                max_errors=max_errors,
             )
             self.body_text = prepare(
                 body,
@@ -125,9 +144,10 @@ class Validator:
                 partial=partial,
                 unknown=unknown,
                 read_only=read_only,
+                max_errors=max_errors,
             )
         self.locations = [
-            (name, prepare(parts[name], typed=False))
+            (name, prepare(parts[name], typed=False, max_errors=max_errors))
             for name in ('querystring', 'path', 'headers')
             if name in parts
         ]
@@ -142,9 +162,12 @@ class Validator:
         """Validate ``body`` (already parsed) and the other locations.
 
         Raises :class:`~pyramid_restkit.errors.ValidationFailure` with every
-        error of every location.
+        error of every location that was built; its ``errors_omitted``
+        counts those that were not, and ``errors_incomplete`` says whether
+        a list was left unread past the limit (so there may be more).
         """
         errors: list[FieldError] = []
+        tally = [0, False]
         result: dict[str, Any] = {}
         if self.wants_body:
             node = self.body_typed if typed else self.body_text
@@ -154,12 +177,21 @@ class Validator:
                 body = {}
             elif isinstance(body, MultiDict):
                 body = from_multidict(node, body)
-            result['body'] = self._run(node, body, 'body', request, errors)
+            result['body'] = self._run(
+                node, body, 'body', request, errors, tally
+            )
         for name, node in self.locations:
             cstruct = _gather(name, node, request)
-            result[name] = self._run(node, cstruct, name, request, errors)
-        if errors:
-            raise ValidationFailure(errors, self.status)
+            result[name] = self._run(
+                node, cstruct, name, request, errors, tally
+            )
+        if errors or tally[0]:
+            failure = ValidationFailure(errors, self.status)
+            # NOTE: read by problems.http_error_view, which lists the
+            # first errors and counts the rest.
+            failure.errors_omitted = tally[0]
+            failure.errors_incomplete = tally[1]
+            raise failure
         if not self.multi:
             return result['body']
         return result
@@ -171,6 +203,7 @@ class Validator:
         location: str,
         request: Any,
         errors: list[FieldError],
+        tally: list[Any],
     ) -> Any:
         if self.deferred:
             node = node.bind(request=request)
@@ -179,7 +212,9 @@ class Validator:
                 colander.null if cstruct is None else cstruct
             )
         except colander.Invalid as exc:
-            errors.extend(field_errors(exc, location))
+            omitted, incomplete = _flatten(exc, location, errors)
+            tally[0] += omitted
+            tally[1] = tally[1] or incomplete
             return None
 
 

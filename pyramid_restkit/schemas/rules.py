@@ -7,6 +7,13 @@ strictly, ``nil`` means absent), *partial* (PATCH: every field optional,
 no defaults filled in), with unknown fields refused or ignored, and
 read-only fields (:mod:`.read_only`) dropped.
 
+The errors built for a body are bounded, whatever its size: a mapping
+counts its unknown fields in one pass and builds only the first
+``max_errors``, and a list stops once it holds more than ``max_errors``
+errors.  The ``Invalid`` that stopped short says so
+(:data:`OMITTED`, :data:`INCOMPLETE`), so that the problem can give the
+count, or a lower bound of it.
+
 Each node of the clone gets a copy of its type whose ``deserialize`` runs
 those checks, then the type's own ``deserialize``.  The copy is an
 instance of the user's type class itself, so ``isinstance`` checks in
@@ -18,17 +25,27 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping as AbcMapping
-from typing import Any
+from typing import Any, cast
 
 import colander
 
 from ..errors import ResourceConfigurationError
-from ._colander import hook
+from ._colander import hook, plain_sequence
 from .files import refuses_file
 
 #: Paths of read-only fields (see :func:`.read_only.read_only_fields`):
 #: tuples of names, ``None`` standing for each item of a sequence.
 ReadOnly = frozenset[tuple[str | None, ...]]
+
+#: Errors a mapping builds for its unknown fields, and a list for its
+#: items, before it stops (``problems.MAX_ERRORS`` lists as many).
+MAX_ERRORS = 100
+#: Attribute of a ``colander.Invalid``: how many errors below it were
+#: counted but not built (unknown fields past the limit).
+OMITTED = 'restkit_omitted'
+#: Attribute of a ``colander.Invalid``: ``True`` when its list was not
+#: read to the end (there may be more errors than were counted).
+INCOMPLETE = 'restkit_incomplete'
 
 # -- typed checks -----------------------------------------------------------
 
@@ -151,17 +168,35 @@ _SET_ITEMS = (str, int, float, type(None))
 
 
 def _unknown_fields(
-    node: Any, cstruct: Any, read_only: frozenset[str]
+    node: Any, cstruct: Any, read_only: frozenset[str], limit: int
 ) -> colander.Invalid | None:
     known = read_only.union(child.name for child in node.children)
+    # PERF: one pass over the keys; an error (and a node to name it) only
+    # for the first ``limit``, the rest counted.
     extra = [key for key in cstruct if key not in known]
     if not extra:
         return None
     error = colander.Invalid(node)
-    for key in extra:
+    for key in extra[:limit]:
         field = colander.SchemaNode(colander.String(), name=str(key))
         error.add(colander.Invalid(field, 'Unknown field.'))
+    if len(extra) > limit:
+        setattr(error, OMITTED, len(extra) - limit)
     return error
+
+
+def error_count(error: colander.Invalid) -> int:
+    """How many errors ``error`` holds, the counted ones included.
+
+    At least 1: an error without a message is an error too.
+    """
+    count = 0
+    stack = [error]
+    while stack:
+        node = stack.pop()
+        count += len(node.messages()) + getattr(node, OMITTED, 0)
+        stack.extend(node.children)
+    return max(count, 1)
 
 
 class _Rules:
@@ -171,7 +206,8 @@ class _Rules:
     it checks ``cstruct``, then calls the type class's own
     ``deserialize``.  ``unknown`` is ``'raise'`` to report each field a
     mapping does not declare; ``read_only`` names the fields of a
-    mapping that are dropped without a word.
+    mapping that are dropped without a word.  ``max_errors`` bounds the
+    errors built (see the module's docstring).
     """
 
     # PERF: what depends only on the type is decided here, once, not per
@@ -187,6 +223,8 @@ class _Rules:
         'read_only',
         'strip_read_only',
         'fields',
+        'items',
+        'max_errors',
     )
 
     def __init__(
@@ -195,6 +233,7 @@ class _Rules:
         typed: bool,
         unknown: str,
         read_only: frozenset[str] = frozenset(),
+        max_errors: int = MAX_ERRORS,
     ) -> None:
         self.typ = typ
         self.original = type(typ).deserialize
@@ -211,6 +250,10 @@ class _Rules:
         )
         #: Whether a mapping value needs a look at its keys.
         self.fields = self.refuse_unknown or self.strip_read_only
+        #: Whether a list is read by :meth:`_items` (colander's own loop
+        #: cannot stop early).
+        self.items = plain_sequence(typ)
+        self.max_errors = max_errors
 
     def deserialize(self, node: Any, cstruct: Any) -> Any:
         typ = self.typ
@@ -242,16 +285,59 @@ class _Rules:
                     if key not in read_only
                 }
             if self.refuse_unknown:
-                unknown_fields = _unknown_fields(node, cstruct, read_only)
+                unknown_fields = _unknown_fields(
+                    node, cstruct, read_only, self.max_errors
+                )
+        elif self.items and isinstance(cstruct, list):
+            return self._items(node, cstruct)
         try:
             result = self.original(typ, node, cstruct)
         except colander.Invalid as exc:
             if unknown_fields is not None:
                 for child in unknown_fields.children:
                     exc.add(child)
+                omitted = getattr(unknown_fields, OMITTED, 0)
+                if omitted:
+                    setattr(exc, OMITTED, omitted)
             raise
         if unknown_fields is not None:
             raise unknown_fields
+        return result
+
+    def _items(self, node: Any, items: list[Any]) -> list[Any]:
+        """colander's ``Sequence.deserialize`` of a list, stopping early.
+
+        The same results and errors (see :func:`._colander.plain_sequence`)
+        until the errors exceed ``max_errors``; then the rest of the list
+        is not read, and the error says so (:data:`INCOMPLETE`).
+        """
+        child = node.children[0]
+        skip_null = getattr(child, 'missing', None) is colander.drop
+        deserialize = child.deserialize
+        limit = self.max_errors
+        last = len(items) - 1
+        result = []
+        error = None
+        found = 0
+        for position, item in enumerate(items):
+            if item is colander.drop or (item is colander.null and skip_null):
+                continue
+            try:
+                value = deserialize(item)
+            except colander.Invalid as exc:
+                if error is None:
+                    error = colander.Invalid(node)
+                error.add(exc, position)
+                found += error_count(exc)
+                if found > limit:
+                    if position < last:
+                        setattr(error, INCOMPLETE, True)
+                    break
+                continue
+            if value is not colander.drop:
+                result.append(value)
+        if error is not None:
+            raise error
         return result
 
 
@@ -265,6 +351,7 @@ def prepare(
     partial: bool = False,
     unknown: str = 'ignore',
     read_only: ReadOnly = frozenset(),
+    max_errors: int = MAX_ERRORS,
 ) -> colander.SchemaNode:
     """Return a clone of ``schema`` that applies the kit's input rules.
 
@@ -273,22 +360,42 @@ def prepare(
     too, not items of sequences); ``unknown='raise'`` reports each field
     the schema does not declare, by name; the fields ``read_only`` lists
     (:func:`.read_only.read_only_fields`) are dropped unchecked, whatever
-    ``unknown`` says.
+    ``unknown`` says; ``max_errors`` bounds the errors a mapping's unknown
+    fields or a list build.
     """
     clone = schema.clone()
-    _prepare(clone, typed, partial, unknown, True, _by_parent(read_only), ())
+    _prepare(
+        clone,
+        _Options(typed, unknown, max_errors),
+        partial,
+        True,
+        _by_parent(read_only),
+        (),
+    )
     return clone
+
+
+class _Options:
+    """What :func:`prepare` applies to every node."""
+
+    __slots__ = ('typed', 'unknown', 'max_errors')
+
+    def __init__(self, typed: bool, unknown: str, max_errors: int) -> None:
+        self.typed = typed
+        self.unknown = unknown
+        self.max_errors = max_errors
 
 
 def _by_parent(
     read_only: ReadOnly,
 ) -> dict[tuple[str | None, ...], frozenset[str]]:
-    """Read-only names by the path of the mapping that holds them."""
+    """Read-only names by the path of the mapping that holds them.
+
+    (A path ends with a field's name, never with ``None``.)
+    """
     parents: dict[tuple[str | None, ...], set[str]] = {}
     for path in read_only:
-        name = path[-1]
-        if name is not None:
-            parents.setdefault(path[:-1], set()).add(name)
+        parents.setdefault(path[:-1], set()).add(cast(str, path[-1]))
     return {parent: frozenset(names) for parent, names in parents.items()}
 
 
@@ -308,9 +415,8 @@ def _refuse_unsafe(node: Any) -> None:
 
 def _prepare(
     node: Any,
-    typed: bool,
+    options: _Options,
     partial: bool,
-    unknown: str,
     root: bool,
     read_only: dict[tuple[str | None, ...], frozenset[str]],
     path: tuple[str | None, ...],
@@ -322,10 +428,16 @@ def _prepare(
     is_mapping = isinstance(typ, colander.Mapping)
     # NOTE: a mapping whose own ``unknown`` is 'raise' or 'preserve' keeps
     # colander's behaviour; the setting applies to the default, 'ignore'.
-    own = unknown
+    own = options.unknown
     if not (is_mapping and getattr(typ, 'unknown', 'ignore') == 'ignore'):
         own = 'ignore'
-    rules = _Rules(typ, typed, own, read_only.get(path, frozenset()))
+    rules = _Rules(
+        typ,
+        options.typed,
+        own,
+        read_only.get(path, frozenset()),
+        options.max_errors,
+    )
     hook(typ, rules.deserialize)
     node.typ = typ
     if partial and not root:
@@ -338,9 +450,8 @@ def _prepare(
     for child in node.children:
         _prepare(
             child,
-            typed,
+            options,
             partial and is_mapping,
-            unknown,
             False,
             below,
             (*path, child.name if is_mapping else None),

@@ -19,7 +19,11 @@ from pyramid_restkit.schemas import (
     has_deferred,
     prepare,
 )
-from pyramid_restkit.schemas._colander import error_part, hook
+from pyramid_restkit.schemas._colander import (
+    error_part,
+    hook,
+    plain_sequence,
+)
 from tests.schemas.helpers import (
     Color,
     PostSchema,
@@ -133,6 +137,83 @@ def test_bound_clones_keep_the_hooks() -> None:
     with pytest.raises(colander.Invalid) as info:
         bound.deserialize({'tenant': 7, 'origin': 'x'})
     assert info.value.asdict() == {'tenant': 'Expected a string.'}
+
+
+# -- plain_sequence: what Sequence.deserialize does with a list ---------------
+
+
+def _outcome(node: colander.SchemaNode, items: list[Any]) -> Any:
+    """The result, or the names of the errors, of ``node``'s list.
+
+    (Not the messages: the rules word some of their own.)
+    """
+    try:
+        return node.deserialize(items)
+    except colander.Invalid as exc:
+        return sorted(exc.asdict())
+
+
+class Odd(colander.SchemaType):  # type: ignore[misc]
+    """An item type whose odd values are dropped from the result."""
+
+    def deserialize(self, node: Any, cstruct: Any) -> Any:
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, int):
+            raise colander.Invalid(node, 'Expected an integer.')
+        return colander.drop if cstruct % 2 else cstruct
+
+
+SEQUENCES = {
+    'strings': (colander.SchemaNode(colander.String()), ['a', 'b', 3, 'c']),
+    'null items': (
+        colander.SchemaNode(colander.Integer()),
+        [1, colander.null, 2, 'x'],
+    ),
+    'null items dropped': (
+        colander.SchemaNode(colander.Integer(), missing=colander.drop),
+        [1, colander.null, 2, colander.drop, 'x'],
+    ),
+    'dropped results': (colander.SchemaNode(Odd()), [1, 2, 3, 4, 'x']),
+    'mappings': (
+        colander.SchemaNode(
+            colander.Mapping(),
+            colander.SchemaNode(colander.Integer(), name='n'),
+        ),
+        [{'n': 1}, {}, {'n': 'x'}, {'n': 2}],
+    ),
+    'empty': (colander.SchemaNode(colander.String()), []),
+}
+
+
+@pytest.mark.parametrize('case', list(SEQUENCES))
+def test_the_rules_read_lists_as_colanders_sequence_does(case: str) -> None:
+    item, items = SEQUENCES[case]
+    node = colander.SchemaNode(colander.Sequence(), item)
+    assert plain_sequence(node.typ)
+    # text input: the rules do not refuse what colander would coerce
+    prepared = prepare(node, typed=False)
+    assert _outcome(prepared, items) == _outcome(node, items)
+    valid = [value for value in items if not isinstance(value, str)]
+    assert _outcome(prepared, valid) == _outcome(node, valid)
+
+
+def test_plain_sequence_leaves_other_types_to_colander() -> None:
+    class OwnImpl(colander.Sequence):  # type: ignore[misc]
+        def _impl(self, *args: Any) -> Any:
+            return ['own']
+
+    class OwnDeserialize(colander.Sequence):  # type: ignore[misc]
+        def deserialize(self, node: Any, cstruct: Any, **kw: Any) -> Any:
+            return ['own']
+
+    assert not plain_sequence(OwnImpl())
+    assert not plain_sequence(OwnDeserialize())
+    assert not plain_sequence(colander.List())
+    assert not plain_sequence(colander.Tuple())
+    for typ in (OwnImpl(), OwnDeserialize()):
+        node = colander.SchemaNode(typ, colander.SchemaNode(colander.String()))
+        assert prepare(node, typed=True).deserialize(['a']) == ['own']
 
 
 # -- has_deferred: what bind() resolves ---------------------------------------
