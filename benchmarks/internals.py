@@ -69,6 +69,7 @@ from pyramid_restkit.schemas import (
 # NOTE: the checks themselves are the kit's own (private) functions, so
 # that the old variant differs from the kit only in how it hooks them in.
 from pyramid_restkit.schemas.rules import (
+    MAX_ERRORS,
     _check_scalar,
     _check_text,
     _expect,
@@ -180,7 +181,7 @@ class _Restkit:
             and isinstance(cstruct, AbcMapping)
             and isinstance(self, colander.Mapping)
         ):
-            unknown = _unknown_fields(node, cstruct)
+            unknown = _unknown_fields(node, cstruct, frozenset(), MAX_ERRORS)
         try:
             result = super().deserialize(node, cstruct)  # type: ignore[misc]
         except colander.Invalid as exc:
@@ -291,7 +292,9 @@ def _closure(typ: Any, typed: bool, unknown: str) -> Callable[..., Any]:
             _expect(node, 'Expected an array of strings, numbers or booleans.')
         unknown_fields = None
         if refuse_unknown and isinstance(cstruct, AbcMapping):
-            unknown_fields = _unknown_fields(node, cstruct)
+            unknown_fields = _unknown_fields(
+                node, cstruct, frozenset(), MAX_ERRORS
+            )
         try:
             result = original(typ, node, cstruct)
         except colander.Invalid as exc:
