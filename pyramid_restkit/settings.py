@@ -88,6 +88,7 @@ KNOWN_SETTINGS = frozenset(
         'restkit.openapi.version',
         'restkit.openapi.description',
         'restkit.openapi.servers',
+        'restkit.openapi.media_types',
     }
 )
 
@@ -177,6 +178,9 @@ class OpenAPISettings:
     version: str = '0.1.0'
     description: str = ''
     servers: tuple[str, ...] = ()
+    #: The media types the document describes (names); ``None``: every
+    #: one each operation serves.  The runtime serves them all anyway.
+    media_types: tuple[str, ...] | None = None
 
 
 def _path(settings: Mapping[str, Any], key: str, default: str) -> str | None:
@@ -239,4 +243,8 @@ def parse_openapi_settings(settings: Mapping[str, Any]) -> OpenAPISettings:
         version=str(settings.get('restkit.openapi.version', defaults.version)),
         description=str(settings.get('restkit.openapi.description', '')),
         servers=tuple(aslist(settings.get('restkit.openapi.servers', ''))),
+        media_types=tuple(
+            aslist(settings.get('restkit.openapi.media_types', ''))
+        )
+        or None,
     )

@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pyramid.interfaces import PHASE3_CONFIG, IRoutesMapper
+from pyramid.interfaces import PHASE2_CONFIG, PHASE3_CONFIG, IRoutesMapper
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from ..errors import ResourceConfigurationError
-from ..interfaces import IOpenAPI
+from ..interfaces import IMediaTypes, IOpenAPI
+from ..media import MediaTypes
 from ..settings import parse_openapi_settings
 from .info import OpenAPIInfo
 from .views import (
@@ -63,9 +64,12 @@ def setup_openapi(config: Any) -> None:
             version=options.version,
             description=options.description,
             servers=options.servers,
+            media_types=options.media_types,
         )
     )
     config.registry.registerUtility(openapi, IOpenAPI)
+    if options.media_types is not None:
+        _check_published(config, options.media_types)
     added = []
     public = NO_PERMISSION_REQUIRED
     read = ('GET', 'HEAD')
@@ -123,6 +127,36 @@ def setup_openapi(config: Any) -> None:
     # NOTE: after PHASE3 (the default order), where every route connects.
     config.action(
         ('restkit openapi routes',), routes_last, order=PHASE3_CONFIG + 1
+    )
+
+
+def _check_published(config: Any, names: tuple[str, ...]) -> None:
+    """Refuse ``restkit.openapi.media_types`` naming a type not served.
+
+    The default media type must be among them: a client that sends no
+    ``Accept`` (most generated clients) gets it.
+    """
+    registry = config.registry
+
+    def check() -> None:
+        media_types: MediaTypes = registry.getUtility(IMediaTypes)
+        enabled = media_types.enabled
+        unknown = [name for name in names if name not in enabled]
+        if unknown:
+            raise ResourceConfigurationError(
+                'restkit.openapi.media_types may name only enabled media '
+                f'types ({" ".join(enabled)}), not {" ".join(unknown)}'
+            )
+        if media_types.default not in names:
+            raise ResourceConfigurationError(
+                'restkit.openapi.media_types must include the default media '
+                f'type {media_types.default!r} (clients that send no Accept '
+                f'get it): {" ".join(names)}'
+            )
+
+    # NOTE: after phase 2, which fixes the enabled media types.
+    config.action(
+        ('restkit openapi media types',), check, order=PHASE2_CONFIG + 1
     )
 
 

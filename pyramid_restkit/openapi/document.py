@@ -10,13 +10,16 @@ so the document cannot drift from the behaviour:
 * ``requestBody.content`` lists each content type the operation's parsers
   take, ``responses`` each status it can answer and, per status, each
   media type it can render (problem details in each family for errors);
-* every error the kit itself raises is there: ``400`` (on every
-  operation, for a query string or path that is not UTF-8; then a
-  malformed body, validation, a refused method override), ``403`` (a
-  permission), ``405`` (a ``POST`` overridden to a verb the route
-  lacks), ``406``, ``413``, ``415``, and ``422`` when
+* every error the kit itself raises for the operation is there:
+  ``400`` (on every operation, for a query string or path that is not
+  UTF-8; then a malformed body, validation, a refused method override),
+  ``403`` (a permission), ``406``, ``413``, ``415``, and ``422`` when
   ``restkit.validation_status`` says so; other statuses come from the
-  operation's ``responses`` option;
+  operation's ``responses`` option.  ``405`` is the path's (a verb it
+  does not list), never an operation's: an overridden ``POST`` is the
+  verb it names;
+* ``restkit.openapi.media_types`` limits the media types described
+  (:meth:`.components.Components.publish`);
 * path parameters carry the route's regex (as ECMA-262 where that is
   exact) and, on the value a URL suffix is peeled off, refuse the
   enabled suffixes: ``/posts/7.json`` is post ``7`` in JSON;
@@ -55,7 +58,7 @@ from .components import Components
 from .info import OpenAPIInfo
 from .jsonschema import JSONSchemaConverter
 from .operations import Operations, schema_parts
-from .responses import PROBLEM_SCHEMA
+from .responses import PROBLEM_SCHEMA, VALIDATION_ERROR_SCHEMA
 
 OPENAPI_VERSION = '3.1.0'
 
@@ -79,8 +82,20 @@ class _Builder:
             converter.add_type(typ, fn)
         for key, fn in converters.get('validators', ()):
             converter.add_validator(key, fn)
+        published = info.media_types
         self.components = Components(
-            {'Problem': copy.deepcopy(PROBLEM_SCHEMA)}, converter
+            {
+                'Problem': copy.deepcopy(PROBLEM_SCHEMA),
+                'ValidationError': copy.deepcopy(VALIDATION_ERROR_SCHEMA),
+            },
+            converter,
+            published,
+            formats=[
+                name
+                for name in self.media_types.enabled
+                if self.media_types.by_name[name].renderer is not None
+                and (published is None or name in published)
+            ],
         )
         self.operations = Operations(
             self.components,
@@ -118,6 +133,8 @@ class _Builder:
             document['tags'] = list(self.tags.values())
         document['paths'] = self.paths
         components: dict[str, Any] = {'schemas': self.components.schemas}
+        if self.components.parameters:
+            components['parameters'] = self.components.parameters
         if self.info.security_schemes:
             components['securitySchemes'] = {
                 name: dict(scheme)

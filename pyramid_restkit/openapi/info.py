@@ -1,4 +1,7 @@
-"""What the settings say of the API: its title, version, servers, security.
+"""What the settings say of the API and its document.
+
+Its title, version, servers, security schemes, and the media types the
+document describes.
 
 Its own module because both sides need it: :mod:`.views` (which keeps it
 in the ``IOpenAPI`` utility and serves the document) and the generator
@@ -14,10 +17,15 @@ from typing import Any
 
 
 class OpenAPIInfo(typing.NamedTuple):
-    """What ``info``, ``servers`` and security say (from settings)."""
+    """What ``info``, ``servers`` and security say (from settings).
+
+    ``media_types``: the names of the media types the document describes
+    (``restkit.openapi.media_types``), ``None`` for all.
+    """
 
     title: str = 'API'
     version: str = '0.1.0'
     description: str = ''
     servers: tuple[str, ...] = ()
     security_schemes: Mapping[str, Mapping[str, Any]] = {}
+    media_types: tuple[str, ...] | None = None

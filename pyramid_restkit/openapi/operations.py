@@ -143,7 +143,11 @@ class Operations:
         schema = self.components.convert(body, partial=partial)
         content: dict[str, Any] = {}
         flat = _is_flat(body)
-        for content_type, media in operation.parsers.items():
+        parsers = self.components.publish(
+            ((content_type, media), media)
+            for content_type, media in operation.parsers.items()
+        )
+        for content_type, media in parsers:
             if media.name == 'form':
                 if not flat:
                     continue

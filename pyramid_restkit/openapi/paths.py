@@ -77,7 +77,7 @@ def parameters(
                 # (an integer, say): the pattern applies to that
                 # text, which JSON Schema cannot say of a number.
                 del schema['type']
-            schema = {'allOf': [schema, value]}
+            schema = _both(schema, value)
         params.append(
             {
                 'name': name,
@@ -106,19 +106,30 @@ def parameters(
                 param['description'] = str(child.description)
             params.append(param)
     if operation.negotiator is not None:
-        params.append(
-            {
-                'name': FORMAT_PARAM,
-                'in': 'query',
-                'required': False,
-                'description': 'The media type of the response, by '
-                'name (instead of Accept).',
-                'schema': {
-                    'enum': [m.name for m in operation.negotiator.offers]
-                },
-            }
-        )
+        offers = operation.negotiator.offers
+        names = components.publish((m.name, m) for m in offers)
+        # NOTE: in the server's order, whatever the operation's default:
+        # operations offering the same types share one parameter.
+        order = {name: i for i, name in enumerate(media_types.enabled)}
+        names.sort(key=lambda name: order.get(name, len(order)))
+        params.append(components.format_parameter(names))
     return params
+
+
+def _both(route: dict[str, Any], typed: Any) -> Any:
+    """A path value's schema: the route's pattern and the schema's type.
+
+    One schema where their keywords do not clash (code generators make a
+    class of an ``allOf``: an ``int`` id became one); an ``allOf`` where
+    they do (two patterns).
+    """
+    if (
+        isinstance(typed, dict)
+        and not {'$ref', 'allOf', 'anyOf', 'oneOf'} & set(typed)
+        and all(typed.get(key, value) == value for key, value in route.items())
+    ):
+        return {**typed, **route}
+    return {'allOf': [route, typed]}
 
 
 def _strict(components: Components, node: Any) -> Any:

@@ -5,9 +5,10 @@ where its method's return annotation admits ``None``, or for a
 ``DELETE`` without one) and its ``responses`` option; error statuses are
 every error the kit itself raises (see :mod:`.document`) and the
 declared ones, each with problem details (:data:`PROBLEM_SCHEMA`) in the
-family of each media type the operation renders.  Content is per media
-type: the output schema for typed formats, its XML form for XML, a
-string for text formats.
+family of each (published) media type the operation renders.  Content
+is per media type: the output schema for typed formats, its XML form for
+XML, a string for text formats.  The ``201`` of a ``POST`` declares an
+optional ``Location``.
 
 A mapping ``response_schema`` applies to each item of a list the method
 returns (API.md).  The document shows an array of it on
@@ -39,6 +40,20 @@ from .variants import TEXT_FORMATS
 if TYPE_CHECKING:  # the options table is configuration's
     from ..config.options import Options
 
+#: One item of a problem's ``errors``: a named component, so that code
+#: generators give it a name of its own (``ValidationError``, as FastAPI
+#: calls its own).
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    'type': 'object',
+    'description': 'What is wrong with one field of the request.',
+    'properties': {
+        'location': {'enum': ['body', 'querystring', 'path', 'headers']},
+        'name': {'type': 'string'},
+        'description': {'type': 'string'},
+    },
+    'required': ['location', 'name', 'description'],
+}
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     'type': 'object',
     'description': 'RFC 9457 problem details.',
@@ -50,17 +65,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         'errors': {
             'type': 'array',
             'description': 'Validation errors, one per field.',
-            'items': {
-                'type': 'object',
-                'properties': {
-                    'location': {
-                        'enum': ['body', 'querystring', 'path', 'headers']
-                    },
-                    'name': {'type': 'string'},
-                    'description': {'type': 'string'},
-                },
-                'required': ['location', 'name', 'description'],
-            },
+            'items': {'$ref': REF + 'ValidationError'},
         },
     },
     'required': ['type', 'title', 'status'],
@@ -78,10 +83,7 @@ PROBLEM_XML_SCHEMA: dict[str, Any] = {
         'errors': {
             **PROBLEM_SCHEMA['properties']['errors'],
             'xml': {'wrapped': True},
-            'items': {
-                **PROBLEM_SCHEMA['properties']['errors']['items'],
-                'xml': {'name': 'i'},
-            },
+            'items': {'$ref': REF + 'ValidationError', 'xml': {'name': 'i'}},
         },
     },
 }
@@ -92,11 +94,17 @@ ERROR_DESCRIPTIONS = {
     401: 'Authentication is required.',
     403: 'The permission is missing.',
     404: 'Not found.',
-    405: 'The method (after an override) is not allowed here.',
     406: 'None of the available media types is acceptable.',
     413: 'The body is too large.',
     415: 'The body is in a media type that is not accepted here.',
     422: 'The request is not valid.',
+}
+
+#: The header of a ``201`` to a ``POST`` (see :meth:`Responses.build`).
+LOCATION_HEADER: dict[str, Any] = {
+    'description': 'The URL of the created resource.',
+    'required': False,
+    'schema': {'type': 'string', 'format': 'uri-reference'},
 }
 
 #: Statuses whose responses have no body.
@@ -152,10 +160,13 @@ class Responses:
         ``parses`` whether it reads a body, ``validates`` whether it has
         a schema.
         """
-        offers = (
-            (operation.forced,)
-            if operation.forced is not None
-            else operation.negotiator.offers  # type: ignore[union-attr]
+        offers = self.components.publish(
+            (media, media)
+            for media in (
+                (operation.forced,)
+                if operation.forced is not None
+                else operation.negotiator.offers  # type: ignore[union-attr]
+            )
         )
         output = opts.response_schema
         content = self.content(
@@ -183,21 +194,23 @@ class Responses:
                 }
             elif status < 400:
                 responses[str(status)] = {'description': description}
+        created = responses.get('201')
+        if created is not None and verb == 'POST':
+            # NOTE: the kit does not set Location (the application knows
+            # the new URL: request.response.location); the header is
+            # declared, optional, where RFC 9110 says it names what a
+            # POST created.  A PUT's 201 is at the target URI.
+            created['headers'] = {'Location': copy.deepcopy(LOCATION_HEADER)}
         # NOTE: every operation refuses a query string (and every route a
         # path) that is not UTF-8 once decoded with a 400.
         errors: dict[int, str] = {400: ERROR_DESCRIPTIONS[400]}
         settings = self.settings
-        override = settings.method_override and verb == 'POST'
         if validates and settings.validation_status == 422:
             errors[422] = ERROR_DESCRIPTIONS[422]
         if operation.permission is not None:
             if self.security_schemes:
                 errors[401] = ERROR_DESCRIPTIONS[401]
             errors[403] = ERROR_DESCRIPTIONS[403]
-        if override:
-            allowed = set(route.allow.split(', '))
-            if settings.method_override_methods - allowed:
-                errors[405] = ERROR_DESCRIPTIONS[405]
         if operation.negotiator is not None:
             errors[406] = ERROR_DESCRIPTIONS[406]
         if parses:
@@ -250,16 +263,21 @@ class Responses:
     def problem_content(
         self, offers: Iterable[MediaType], route: RouteInfo
     ) -> dict[str, Any]:
-        """The content of an error: problem details in each family."""
+        """The content of an error: problem details in each family.
+
+        ``offers``: the (published) media types of the operation.
+        """
         every = list(offers)
         # Errors raised before the operation negotiated (a permission, a
         # query string) are in the route's format, as views.error_media
         # chooses it; then each goes to its family as views.problem_media
         # does.
-        if route.negotiator is not None:
-            every.extend(route.negotiator.offers)
-        else:
-            every.append(self.media_types.by_name[self.media_types.default])
+        before = (
+            route.negotiator.offers
+            if route.negotiator is not None
+            else (self.media_types.by_name[self.media_types.default],)
+        )
+        every.extend(self.components.publish((m, m) for m in before))
         content: dict[str, Any] = {}
         for media in every:
             media = problem_media(media, self.media_types)

@@ -65,8 +65,26 @@ def resolve(doc: dict[str, Any], schema: Any) -> Any:
 
 
 def op(doc: dict[str, Any], path: str, verb: str) -> dict[str, Any]:
-    result: dict[str, Any] = doc['paths'][path][verb]
+    """An operation, its parameters' ``$ref`` resolved.
+
+    (A copy: ``doc['paths'][path][verb]`` is the operation as written.)
+    """
+    result: dict[str, Any] = dict(doc['paths'][path][verb])
+    if 'parameters' in result:
+        result['parameters'] = [
+            resolve_parameter(doc, p) for p in result['parameters']
+        ]
     return result
+
+
+def resolve_parameter(doc: dict[str, Any], parameter: Any) -> Any:
+    """A Parameter Object, or the component its ``$ref`` names."""
+    ref = parameter.get('$ref')
+    if ref is None:
+        return parameter
+    prefix = '#/components/parameters/'
+    assert ref.startswith(prefix), ref
+    return doc['components']['parameters'][ref[len(prefix) :]]
 
 
 def param(operation: dict[str, Any], name: str) -> dict[str, Any]:
@@ -82,6 +100,11 @@ def conforms(
     responses = op(doc, path, verb)['responses']
     status = str(res.status_int)
     assert status in responses, (status, sorted(responses))
+    for name, header in responses[status].get('headers', {}).items():
+        value = res.headers.get(name)
+        assert value is not None or not header.get('required'), name
+        if value is not None:
+            check(doc, header['schema'], value)
     content = responses[status].get('content')
     if content is None:
         assert res.body == b''

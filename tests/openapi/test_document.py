@@ -60,7 +60,12 @@ def test_an_empty_application(config: Configurator, make_app: MakeApp) -> None:
         'info': {'title': 'API', 'version': '0.1.0'},
         'paths': {},
         'components': {
-            'schemas': {'Problem': doc['components']['schemas']['Problem']}
+            'schemas': {
+                'Problem': doc['components']['schemas']['Problem'],
+                'ValidationError': doc['components']['schemas'][
+                    'ValidationError'
+                ],
+            }
         },
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+import colander
 import pytest
 import webtest
 from pyramid.config import Configurator
@@ -25,6 +26,7 @@ from tests.openapi.helpers import (
     Item,
     MakeApp,
     Searches,
+    check,
     conforms,
     document,
     op,
@@ -67,8 +69,9 @@ def test_error_statuses(config: Configurator, make_app: MakeApp) -> None:
     doc = document(app)
     expected = {
         ('/p', 'get'): ['200', '400', '406'],
-        # no PUT, PATCH or DELETE here: an override to one is a 405
-        ('/p', 'post'): ['201', '400', '405', '406', '413', '415'],
+        # no PUT, PATCH or DELETE here: an override to one is the path's
+        # 405, never the POST's (see test_405_belongs_to_the_path)
+        ('/p', 'post'): ['201', '400', '406', '413', '415'],
         ('/p/{id}', 'get'): ['200', '400', '406'],
         ('/p/{id}', 'put'): ['200', '400', '406', '413', '415'],
         ('/p/{id}', 'patch'): ['200', '400', '406', '413', '415'],
@@ -101,7 +104,6 @@ def test_error_statuses(config: Configurator, make_app: MakeApp) -> None:
             400,
         ),
         ('POST', '/p', {'headers': {'X-HTTP-Method-Override': 'GET'}}, 400),
-        ('POST', '/p', {'headers': {'X-HTTP-Method-Override': 'PUT'}}, 405),
         ('POST', '/p', {'body': b'x', 'content_type': 'image/png'}, 415),
         (
             'POST',
@@ -136,7 +138,6 @@ def test_validation_status_422(
     assert statuses(op(doc, '/p', 'post')) == [
         '201',
         '400',
-        '405',
         '406',
         '413',
         '415',
@@ -151,6 +152,37 @@ def test_validation_status_422(
     conforms(doc, '/p', 'post', res)
 
 
+@pytest.mark.parametrize('settings', [{'restkit.max_body_size': '1000'}])
+def test_405_belongs_to_the_path(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    """An override to a verb the route lacks: a 405 no operation lists.
+
+    The overridden request is documented as the verb it names (as the
+    DELETE of test_error_statuses is); a verb a path does not list is
+    a 405 there, with ``Allow``, as for any client sending it.
+    """
+    config.add_resource(
+        Plain, collection_path='/p', path='/p/{id}', schema=Item
+    )
+    app = make_app()
+    doc = document(app)
+    assert set(doc['paths']['/p']) == {'get', 'post'}
+    for path, item in doc['paths'].items():
+        for verb, found in item.items():
+            assert '405' not in found['responses'], (path, verb)
+    for override in ('PUT', 'PATCH', 'DELETE'):
+        res = app.post(
+            '/p', headers={'X-HTTP-Method-Override': override}, status=405
+        )
+        assert res.headers['Allow'] == 'GET, HEAD, POST, OPTIONS'
+        assert res.content_type == 'application/problem+json'
+        assert override.lower() not in doc['paths']['/p']
+    # sent as such, the same answer
+    res = app.put_json('/p', {'name': 'a'}, status=405)
+    assert res.headers['Allow'] == 'GET, HEAD, POST, OPTIONS'
+
+
 @pytest.mark.parametrize(
     'settings',
     [
@@ -158,7 +190,7 @@ def test_validation_status_422(
         {'restkit.method_override.methods': 'DELETE'},
     ],
 )
-def test_405_only_where_an_override_can_miss(
+def test_an_override_is_the_verb_it_names(
     config: Configurator, make_app: MakeApp, settings: dict[str, Any]
 ) -> None:
     class Deletable(Base):
@@ -407,3 +439,44 @@ def test_xml_problems_as_written(
     config2.add_resource(Echo, path='/e/{id}', media_types=('json',))
     only_json = document(webtest.TestApp(config2.make_wsgi_app()))
     assert 'Problem-XML' not in only_json['components']['schemas']
+
+
+def test_the_error_item_is_a_named_schema(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    """``ValidationError``: generators name the item after it."""
+    config.add_resource(Bodies, collection_path='/b', schema=Item)
+    app = make_app()
+    doc = document(app)
+    schemas = doc['components']['schemas']
+    assert schemas['Problem']['properties']['errors']['items'] == {
+        '$ref': '#/components/schemas/ValidationError'
+    }
+    assert schemas['Problem-XML']['properties']['errors']['items'] == {
+        '$ref': '#/components/schemas/ValidationError',
+        'xml': {'name': 'i'},
+    }
+    item = schemas['ValidationError']
+    assert item['required'] == ['location', 'name', 'description']
+    res = app.post_json('/b', {'size': 'x'}, status=400)
+    conforms(doc, '/b', 'post', res)
+    errors = res.json['errors']
+    assert {error['name'] for error in errors} == {'name', 'size'}
+    for error in errors:
+        check(doc, {'$ref': '#/components/schemas/ValidationError'}, error)
+
+    # an application schema of the same name keeps its own, numbered
+    class ValidationError(colander.MappingSchema):
+        field = colander.SchemaNode(colander.String())
+
+    config2 = Configurator(autocommit=False)
+    config2.include('pyramid_restkit')
+    config2.add_resource(
+        Bodies, collection_path='/v', schema=ValidationError()
+    )
+    other = document(webtest.TestApp(config2.make_wsgi_app()))
+    ref = other['paths']['/v']['post']['requestBody']['content'][
+        'application/json'
+    ]['schema']
+    assert ref == {'$ref': '#/components/schemas/ValidationError-2'}
+    assert other['components']['schemas']['ValidationError'] == item

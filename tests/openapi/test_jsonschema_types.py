@@ -15,6 +15,7 @@ from typing import Any
 import colander
 import pytest
 
+from pyramid_restkit import File
 from pyramid_restkit.errors import (
     ResourceConfigurationError,
     ResponseValidationError,
@@ -395,3 +396,11 @@ def test_set_and_list() -> None:
         output = convert(S(typ, S(colander.Integer())), mode='output')
         assert output == {'type': 'array', 'items': {'type': 'integer'}}
         assert convert(S(typ), mode='output') == {'type': 'array'}
+
+
+def test_a_file_in_each_mode() -> None:
+    """Input: no typed value is a file (forms: tests/schemas/test_files)."""
+    node = colander.SchemaNode(File())
+    assert convert(node) == {'not': {}, 'format': 'binary'}
+    # output: the kit renders no file; nothing to check
+    assert convert(node, mode='output') == {}

@@ -190,3 +190,56 @@ def test_security_schemes_conflict_and_are_introspectable(
     )
     with pytest.raises(ConfigurationConflictError):
         config.commit()
+
+
+# -- restkit.openapi.media_types ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ('settings', 'message'),
+    [
+        (
+            {'restkit.openapi.media_types': 'json jsn'},
+            'may name only enabled media types '
+            r'\(json yaml xml html text form\), not jsn',
+        ),
+        (
+            {
+                'restkit.media_types': 'json yaml',
+                'restkit.openapi.media_types': 'json xml',
+            },
+            r'only enabled media types \(json yaml\), not xml',
+        ),
+        (
+            {'restkit.openapi.media_types': 'yaml xml'},
+            "must include the default media type 'json'",
+        ),
+        (
+            {
+                'restkit.default_media_type': 'yaml',
+                'restkit.openapi.media_types': 'json',
+            },
+            "must include the default media type 'yaml'",
+        ),
+    ],
+)
+def test_published_media_types_are_checked(
+    config: Configurator, settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        config.commit()
+
+
+@pytest.mark.parametrize(
+    'settings',
+    [{'restkit.openapi.media_types': ' yaml\n json '}],
+)
+def test_published_media_types_are_a_list(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(Bodies, collection_path='/b')
+    doc = document(make_app())
+    assert doc['paths']['/b']['post']['parameters'] == [
+        {'$ref': '#/components/parameters/format'}
+    ]
+    assert doc['components']['schemas']['Format']['enum'] == ['json', 'yaml']

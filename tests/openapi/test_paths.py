@@ -23,6 +23,7 @@ from tests.openapi.helpers import (
     document,
     op,
     param,
+    resolve,
     valid,
 )
 
@@ -205,16 +206,16 @@ def test_parameters_from_a_request_schema(
         ('X-Token', 'header', True),
         ('format', 'query', False),
     ]
-    # a typed path parameter: the route's pattern (on its text) and the type
+    # a typed path parameter: the route's pattern (on its text) and the
+    # type, in one schema (generators make a class of an allOf)
     typed = param(get, 'id')['schema']
-    assert typed == {
-        'allOf': [
-            {'pattern': typed['allOf'][0]['pattern']},
-            {'type': 'integer'},
-        ]
-    }
+    assert typed == {'type': 'integer', 'pattern': typed['pattern']}
     assert valid(doc, typed, 7)
     assert not valid(doc, typed, 'x')
+    # format is the shared parameter
+    assert doc['paths']['/search/{id}/{kind}']['get']['parameters'][-1] == {
+        '$ref': '#/components/parameters/format'
+    }
     # a required list needs one value at least (a query cannot be empty)
     tag = param(get, 'tag')
     assert tag['description'] == 'Repeat it for several.'
@@ -272,7 +273,10 @@ def test_the_format_parameter(config: Configurator, make_app: MakeApp) -> None:
     app = make_app()
     doc = document(app)
     listing = op(doc, '/f', 'get')
-    assert param(listing, 'format')['schema'] == {'enum': ['json', 'xml']}
+    assert resolve(doc, param(listing, 'format')['schema']) == {
+        'enum': ['json', 'xml'],
+        'description': 'The name of a media type.',
+    }
     assert param(listing, 'format')['in'] == 'query'
     for name, content_type in [
         ('json', 'application/json'),
@@ -315,14 +319,48 @@ def test_a_typed_string_path_parameter(
     app = make_app()
     doc = document(app)
     schema = param(op(doc, '/n/{name}', 'get'), 'name')['schema']
-    assert schema['allOf'][0]['type'] == 'string'
-    assert schema['allOf'][1] == {
+    assert schema == {
         'type': 'string',
         'minLength': 1,
         'maxLength': 3,
+        'pattern': schema['pattern'],
     }
     assert valid(doc, schema, 'abc')
     assert not valid(doc, schema, 'abcd')
     assert app.get('/n/abc').json == {'path': {'name': 'abc'}}
     res = app.get('/n/abcd', status=400)
     conforms(doc, '/n/{name}', 'get', res)
+
+
+class CodePath(colander.MappingSchema):
+    code = colander.SchemaNode(
+        colander.String(), validator=colander.Regex('^[a-c]+$')
+    )
+
+
+class CodePathRequest(RequestSchema):
+    path = CodePath()
+
+
+def test_two_patterns_on_a_path_value(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    """The route's pattern and the schema's: both, in an ``allOf``."""
+
+    class Coded(Base):
+        @operation(schema=CodePathRequest())
+        def get(self) -> Any:
+            return self.request.validated
+
+    config.add_resource(Coded, path='/c/{code:[a-z]{1,3}}')
+    app = make_app()
+    doc = document(app)
+    schema = param(op(doc, '/c/{code}', 'get'), 'code')['schema']
+    route, own = schema['allOf']
+    assert route['type'] == 'string'
+    assert own == {'type': 'string', 'minLength': 1, 'pattern': own['pattern']}
+    assert valid(doc, schema, 'abc')
+    assert not valid(doc, schema, 'abcd')
+    assert not valid(doc, schema, 'd')
+    assert app.get('/c/abc').json == {'path': {'code': 'abc'}}
+    conforms(doc, '/c/{code}', 'get', app.get('/c/d', status=400))
