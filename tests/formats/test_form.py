@@ -24,6 +24,7 @@ from pyramid_restkit.formats.form import (
     FORM_TYPES,
     MAX_BOUNDARY,
     MAX_FILENAME_BYTES,
+    MAX_PART_HEADERS,
     UploadedFile,
     multipart_boundary,
     parse_form,
@@ -429,6 +430,54 @@ def test_multipart_max_fields() -> None:
     assert parse_error(body, MULTIPART, max_fields=1) == (
         'The form has more than 1 fields.'
     )
+
+
+def test_multipart_ignores_other_part_headers() -> None:
+    # RFC 7578 section 4.8: other headers MUST be ignored.  The multipart
+    # library refuses a Content-Length that does not match the content,
+    # and header names with characters other than letters, digits, '-' and
+    # '_' (benchmarks/README.md, "Multipart parsing"); the kit ignores both.
+    body = multipart(
+        part('a', b'1', headers=(b'Content-Length: 5', b'X.Y~z: w'))
+    )
+    assert parse(body, MULTIPART)['a'] == '1'
+
+
+def test_multipart_long_quoted_parameter() -> None:
+    value = 'y\\"' * 50_000
+    content_type = f'{MULTIPART}; x="{value}"'
+    assert parse(multipart(part('a', b'1')), content_type)['a'] == '1'
+
+
+DISPOSITION = b'Content-Disposition: form-data; name="a"'
+#: A header line that makes DISPOSITION's part's headers MAX_PART_HEADERS
+#: bytes long.
+PAD = b'X-Pad: ' + b'p' * (MAX_PART_HEADERS - len(DISPOSITION) - 9)
+TOO_LONG = (
+    f'A multipart part has more than {MAX_PART_HEADERS} bytes of headers.'
+)
+
+
+def test_multipart_part_headers_up_to_the_bound() -> None:
+    assert len(DISPOSITION + b'\r\n' + PAD) == MAX_PART_HEADERS
+    body = multipart(part('a', b'1', headers=(PAD,)))
+    assert parse(body, MULTIPART) == MultiDict([('a', '1')])
+
+
+@pytest.mark.parametrize(
+    'data',
+    [
+        multipart(part('a', b'1', headers=(PAD + b'p',))),
+        multipart(part('a', b'1', headers=(b'X-A: ' + b'j' * 1_000_000,))),
+        multipart(part('a', b'1', headers=(b'X-A: b',) * 20_000)),
+        multipart(part('f', b'1', 'n' * 100_000)),
+        # no blank line within the bound, nor after it
+        multipart(b'X-A: ' + b'a' * MAX_PART_HEADERS),
+    ],
+)
+def test_multipart_part_headers_beyond_the_bound(data: bytes) -> None:
+    # The multipart libraries bound header lines too (4224 bytes, 8 lines).
+    assert parse_error(data, MULTIPART) == TOO_LONG
 
 
 # -- multipart: malformed bodies ----------------------------------------------
