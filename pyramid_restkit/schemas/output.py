@@ -128,13 +128,7 @@ def _many(convert: Output) -> Output:
     def output(value: Any) -> Any:
         if not _is_list(value):
             return convert(value)
-        result = []
-        for position, item in enumerate(value):
-            try:
-                result.append(convert(item))
-            except ResponseValidationError as exc:
-                _prefixed(exc, str(position))
-        return result
+        return _each(convert, value)
 
     return output
 
@@ -274,15 +268,20 @@ def _compile_sequence(item: Output | None) -> Output:
             raise ResponseValidationError('', 'Expected an array.')
         if item is None:
             return list(value)
-        result = []
-        for position, element in enumerate(value):
-            try:
-                result.append(item(element))
-            except ResponseValidationError as exc:
-                _prefixed(exc, str(position))
-        return result
+        return _each(item, value)
 
     return output
+
+
+def _each(convert: Output, items: Any) -> list[Any]:
+    """``convert`` applied to each of ``items``; errors name the position."""
+    result = []
+    for position, item in enumerate(items):
+        try:
+            result.append(convert(item))
+        except ResponseValidationError as exc:
+            _prefixed(exc, str(position))
+    return result
 
 
 def _compile_tuple(items: list[Output]) -> Output:
