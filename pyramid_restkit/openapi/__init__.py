@@ -8,9 +8,9 @@ The modules, by when they are imported: :mod:`.config` (the directives
 and setup, at include time), :mod:`.views` (serving the document and the
 docs page) and :mod:`.info` (what the settings say of the API); then, on
 the first build only, the generator: :mod:`.document` (assembling it),
-:mod:`.paths`, :mod:`.operations`, :mod:`.responses`, :mod:`.variants`
-and :mod:`.components`, and the colander to JSON Schema converter,
-:mod:`.jsonschema` (with :mod:`.jsonschema_types`,
+:mod:`.paths`, :mod:`.operations`, :mod:`.responses`, :mod:`.variants`,
+:mod:`.read_only` and :mod:`.components`, and the colander to JSON
+Schema converter, :mod:`.jsonschema` (with :mod:`.jsonschema_types`,
 :mod:`.jsonschema_validators`, :mod:`.jsonschema_base` and :mod:`.ecma`).
 """
 

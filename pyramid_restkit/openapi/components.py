@@ -95,8 +95,8 @@ class Components:
         name = self._format_names.get(key)
         if name is None:
             suffix = '' if key == self.formats else '-' + '-'.join(key)
-            name = _free(FORMAT_PARAM + suffix, self.parameters)
-            enum = _free('Format' + suffix, self.schemas)
+            name = free_name(FORMAT_PARAM + suffix, self.parameters)
+            enum = free_name('Format' + suffix, self.schemas)
             self.schemas[enum] = {
                 'enum': list(key),
                 'description': 'The name of a media type.',
@@ -113,7 +113,7 @@ class Components:
         return {'$ref': PARAMETER_REF + name}
 
 
-def _free(base: str, taken: dict[str, Any]) -> str:
+def free_name(base: str, taken: dict[str, Any]) -> str:
     """``base`` as a component key (ASCII), numbered if ``taken`` has it."""
     base = re.sub(r'[^A-Za-z0-9._-]', '_', base)
     name, number = base, 1

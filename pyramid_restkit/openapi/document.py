@@ -25,7 +25,9 @@ so the document cannot drift from the behaviour:
   enabled suffixes: ``/posts/7.json`` is post ``7`` in JSON;
 * a ``204`` is listed when the method's return annotation admits
   ``None`` (``-> None``: only ``204``), and for a ``DELETE`` whose
-  method has no return annotation.
+  method has no return annotation;
+* a request body takes the operation's read-only fields (those the
+  validator drops) as optional ``readOnly`` properties, at every level.
 
 Media types are described by their data model: JSON, YAML and other typed
 formats carry the JSON Schema as converted; forms and parameters are
@@ -36,9 +38,10 @@ elements with ``type="list"`` (see :class:`.variants.Variants`).
 This module assembles the document (resources, paths, tags, links,
 components); the parts are written by :mod:`.paths` (path templates and
 parameters), :mod:`.operations` (Operation Objects and request bodies),
-:mod:`.responses` (Responses Objects and problem details) and
-:mod:`.variants` (the text and XML forms of a schema), into the
-:class:`.components.Components` of the document.
+:mod:`.responses` (Responses Objects and problem details),
+:mod:`.variants` (the text and XML forms of a schema) and
+:mod:`.read_only` (bodies with read-only fields, and their names), into
+the :class:`.components.Components` of the document.
 """
 
 from __future__ import annotations
@@ -121,6 +124,9 @@ class _Builder:
                     self.components.convert(body)
         for intr in resources:
             self.resource(intr)
+        self.operations.write_variants.finish(
+            self.paths, self.components.parameters
+        )
         document: dict[str, Any] = {
             'openapi': OPENAPI_VERSION,
             'info': {'title': self.info.title, 'version': self.info.version},

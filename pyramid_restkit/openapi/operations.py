@@ -5,7 +5,8 @@ introspectable's), its method (docstring, return annotation) and its
 runtime (:class:`~pyramid_restkit.views.Operation`: negotiator, parsers,
 validator, effective permission): ``operationId``, summary, description,
 tags, parameters (:mod:`.paths`), the request body per content type its
-parsers take (a form only where the schema is flat), the responses
+parsers take (a form only where the schema is flat), with the
+operation's read-only fields (:mod:`.read_only`), the responses
 (:mod:`.responses`) and the security requirements.
 """
 
@@ -20,11 +21,12 @@ import colander
 from ..decorators import OPERATION_ATTR
 from ..media import MediaTypes
 from ..patterns import PathTemplate
-from ..schemas import RequestSchema
+from ..schemas import ReadOnly, RequestSchema
 from ..settings import Settings
 from ..views import Operation, RouteInfo
 from .components import Components
 from .paths import parameters
+from .read_only import WriteVariants
 from .responses import Responses
 from .variants import TEXT_FORMATS
 
@@ -79,6 +81,8 @@ class Operations:
         self.responses = Responses(
             components, settings, media_types, security_schemes
         )
+        #: The request bodies that take read-only fields.
+        self.write_variants = WriteVariants(components)
 
     def build(
         self,
@@ -121,9 +125,16 @@ class Operations:
         if params:
             result['parameters'] = params
         body = parts.get('body')
-        parses = operation.validator is not None and body is not None
-        if parses:
-            request_body = self.request_body(body, verb, operation)
+        validator = operation.validator
+        parses = validator is not None and body is not None
+        if validator is not None and body is not None:
+            request_body = self.request_body(
+                body,
+                verb,
+                operation,
+                validator.read_only,
+                opts.response_schema,
+            )
             if request_body is not None:
                 result['requestBody'] = request_body
         result['responses'] = self.responses.build(
@@ -136,11 +147,25 @@ class Operations:
         return result
 
     def request_body(
-        self, body: Any, verb: str, operation: Operation
+        self,
+        body: Any,
+        verb: str,
+        operation: Operation,
+        read_only: ReadOnly,
+        response_schema: Any,
     ) -> dict[str, Any] | None:
-        """The request body: ``body`` per content type it can come in."""
+        """The request body: ``body`` per content type it can come in.
+
+        ``read_only`` are the body's read-only fields, as the runtime
+        found them, whose schemas ``response_schema`` gives: the body
+        takes them (:mod:`.read_only`).
+        """
         partial = verb == 'PATCH'
-        schema = self.components.convert(body, partial=partial)
+        schema = self.write_variants.extend(
+            self.components.convert(body, partial=partial),
+            read_only,
+            response_schema,
+        )
         content: dict[str, Any] = {}
         flat = _is_flat(body)
         parsers = self.components.publish(

@@ -26,7 +26,9 @@ XML_CHARS = r'^[^\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]*$'
 _NULL = {'type': 'null'}
 #: What text cannot carry at all (a value that can only be null).
 _NEVER: dict[str, Any] = {'not': {}}
-_SITE_KEYWORDS = ('title', 'description')
+#: Keywords about the place a value is at (a property), not the value:
+#: they stay on the property when its value is rewritten.
+_SITE_KEYWORDS = ('title', 'description', 'readOnly')
 
 
 class Variants:
