@@ -210,3 +210,56 @@ def test_a_returned_httperror_is_a_problem_without_application_views(
     res = make_app().get('/things/returned', status=409)
     assert res.content_type == 'application/problem+json'
     assert res.json['detail'] == 'Conflict, returned.'
+
+
+def test_an_exception_view_whose_predicates_fail_leaves_the_500_to_the_kit(
+    things, make_app
+):
+    things.add_exception_view(hook, context=Exception, request_param='hook')
+    app = make_app()
+    res = app.get('/things?boom=1', status=500)
+    assert 'hook' not in res.json
+    assert res.json['title'] == 'Internal Server Error'
+    assert app.get('/things?boom=1&hook=1', status=500).json['hook'] is True
+
+
+def test_a_method_not_allowed_view_whose_predicates_fail(things, make_app):
+    def view(exc, request):
+        return Response('custom', status=405)
+
+    things.add_exception_view(
+        view, context=HTTPMethodNotAllowed, request_param='custom'
+    )
+    app = make_app()
+    assert app.put('/things', status=405).json['title'] == (
+        'Method Not Allowed'
+    )
+    assert app.put('/things?custom=1', status=405).text == 'custom'
+
+
+def test_problem_response_off_the_kits_routes_uses_the_default(config):
+    import webtest
+
+    def not_found(request):
+        return problem_response(request, 404, 'Nothing here.')
+
+    config.add_notfound_view(not_found)
+    app = webtest.TestApp(config.make_wsgi_app())
+    res = app.get('/nowhere', status=404)
+    assert res.content_type == 'application/problem+json'
+    assert res.json == {
+        'type': 'about:blank',
+        'title': 'Not Found',
+        'status': 404,
+        'detail': 'Nothing here.',
+    }
+
+
+def test_a_status_without_a_reason_phrase_gets_its_class(things, make_app):
+    def view(exc, request):
+        return problem_response(request, 499)
+
+    things.add_exception_view(view, context=HTTPNotFound)
+    assert make_app().get('/things/1', status=499).json['title'] == (
+        'Client Error'
+    )
