@@ -16,6 +16,7 @@ from pyramid.httpexceptions import HTTPError
 from pyramid.interfaces import PHASE3_CONFIG
 from pyramid.settings import aslist
 from pyramid.tweens import MAIN
+from pyramid.viewderivers import INGRESS
 
 from .config import setup_registry
 from .config.media_types import (
@@ -97,7 +98,11 @@ def includeme(config: Any) -> None:
     config.add_view_predicate('restkit_route', RestkitRoutePredicate)
     config.add_view_predicate('format', FormatPredicate)
     config.add_route_predicate('format_suffix', FormatSuffixPredicate)
-    config.add_view_deriver(restkit_resource_view)
+    # NOTE: over Pyramid's secured_view, so that it can let OPTIONS
+    # through the permission check (see restkit_resource_view).
+    config.add_view_deriver(
+        restkit_resource_view, under=INGRESS, over='secured_view'
+    )
     config.add_tween(
         'pyramid_restkit.tweens.method_override_tween_factory', over=MAIN
     )

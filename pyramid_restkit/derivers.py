@@ -4,27 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyramid.security import NO_PERMISSION_REQUIRED
-
 
 def restkit_resource_view(view: Any, info: Any) -> Any:
-    """Open the automatic ``OPTIONS`` views of resources to everyone.
+    """Let ``OPTIONS`` through the permission of a resource route's view.
 
-    A resource route has one view per permission its verbs need, and one
-    for ``OPTIONS`` (``add_view(restkit_public=True)``), which needs none
-    whatever the default permission.  Derivers apply from the view
-    outward, so this one runs before ``secured_view`` reads the option.
-    Passing ``permission=NO_PERMISSION_REQUIRED`` to ``add_view`` would do
-    the same, but relates every such view to one introspectable, which
-    costs time quadratic in the number of views.  The view itself is
-    returned unchanged: no cost per request.
+    A resource route has one view per permission its verbs need; the
+    first (``GET``'s, usually) also answers ``OPTIONS``
+    (``add_view(restkit_options=True)``), which needs no permission.  This
+    deriver sits over Pyramid's ``secured_view``: when a permission
+    applies to that view (its own or the default permission), an
+    ``OPTIONS`` request goes to the view without the check
+    (``__call_permissive__``, as Pyramid's own permissive calls do).  A
+    view no permission applies to is returned unchanged: no cost per
+    request.  (One more view for ``OPTIONS`` alone would do the same, at
+    the cost of a second view per route: a third more configuration time
+    and a ``MultiView`` on every request.)
     """
-    if info.options.get('restkit_public'):
-        info.options['permission'] = NO_PERMISSION_REQUIRED
-    return view
+    permissive = getattr(view, '__call_permissive__', None)
+    if not info.options.get('restkit_options') or permissive in (None, view):
+        return view
+
+    def open_options(context: Any, request: Any) -> Any:
+        if request.method == 'OPTIONS':
+            return permissive(context, request)
+        return view(context, request)
+
+    # What pviews and Pyramid's permissive calls read.
+    for name in ('__call_permissive__', '__permitted__', '__permission__'):
+        if hasattr(view, name):
+            setattr(open_options, name, getattr(view, name))
+    return open_options
 
 
 restkit_resource_view.options = (  # type: ignore[attr-defined]
     'restkit_resource',
-    'restkit_public',
+    'restkit_options',
 )

@@ -246,17 +246,19 @@ def add_resource(
             _info=info,
         )
         view = _route_view(cls, route)
-        for permission, group in _permission_groups(allow, operations):
+        groups = _permission_groups(allow, operations)
+        for first, (permission, group) in enumerate(groups, 1):
             # NOTE: one view per permission, so that Pyramid checks it
             # (pviews and debug_authorization show it); None: Pyramid's
-            # default permission, if any; OPTIONS needs none.
+            # default permission, if any.  The first also answers
+            # OPTIONS, which the kit's deriver lets through.
             config.add_view(
                 view,
                 route_name=route_name,
-                request_method=group,
-                permission=None if permission is _PUBLIC else permission,
+                request_method=group + ('OPTIONS',) if first == 1 else group,
+                permission=permission,
                 restkit_resource=name,
-                restkit_public=permission is _PUBLIC,
+                restkit_options=first == 1,
                 _info=info,
             )
         intr['routes'][route_name] = {'pattern': full, 'allow': allow}
@@ -297,28 +299,24 @@ def add_resource(
         sized_action(config, ('restkit paths', normalize_pattern(full)))
 
 
-#: The permission group of OPTIONS: no permission, default or not.
-_PUBLIC = object()
-
-
 def _permission_groups(
     allow: str, operations: Mapping[str, Options]
 ) -> list[tuple[Any, tuple[str, ...]]]:
-    """The verbs of ``allow`` grouped by the permission each needs.
+    """The verbs of ``allow`` but ``OPTIONS``, grouped by the permission
+    each needs.
 
     ``None`` stands for Pyramid's default permission (none if not set);
-    ``HEAD`` needs ``GET``'s; ``OPTIONS`` is :data:`_PUBLIC`.  Groups come
-    in the order of their first verb, so ``GET``'s view is found first.
+    ``HEAD`` needs ``GET``'s.  Groups come in the order of their first
+    verb, so ``GET``'s view is found first.
     """
     declared = {opts.verb: opts.permission for opts in operations.values()}
     groups: dict[Any, list[str]] = {}
     for verb in allow.split(', '):
         if verb == 'OPTIONS':
-            permission: Any = _PUBLIC
-        else:
-            permission = declared.get('GET' if verb == 'HEAD' else verb)
-            if isinstance(permission, Mapping):
-                permission = permission.get('GET' if verb == 'HEAD' else verb)
+            continue
+        permission = declared.get('GET' if verb == 'HEAD' else verb)
+        if isinstance(permission, Mapping):
+            permission = permission.get('GET' if verb == 'HEAD' else verb)
         groups.setdefault(permission, []).append(verb)
     return [(key, tuple(verbs)) for key, verbs in groups.items()]
 

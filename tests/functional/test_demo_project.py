@@ -418,8 +418,9 @@ def test_proutes(ini: str) -> None:
 def test_pviews(ini: str) -> None:
     done = script('pviews', ini, '/posts/7')
     assert done.returncode == 0, done.stderr
+    assert 'route name: posts.item' in done.stdout
     assert 'restkit_demo.resources.posts.Posts' in done.stdout
-    assert 'request_method = DELETE,GET,HEAD,PATCH,PUT' in done.stdout
+    assert 'request_method = DELETE,GET,HEAD,OPTIONS,PATCH,PUT' in done.stdout
     # Ids are digits: no route, no view.
     done = script('pviews', ini, '/posts/abc')
     assert done.returncode == 0, done.stderr
