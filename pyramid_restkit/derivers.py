@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyramid.viewderivers import preserve_view_attrs
+
 
 def restkit_resource_view(view: Any, info: Any) -> Any:
     """Let ``OPTIONS`` through the permission of a resource route's view.
@@ -29,11 +31,9 @@ def restkit_resource_view(view: Any, info: Any) -> Any:
             return permissive(context, request)
         return view(context, request)
 
-    # What pviews and Pyramid's permissive calls read.
-    for name in ('__call_permissive__', '__permitted__', '__permission__'):
-        if hasattr(view, name):
-            setattr(open_options, name, getattr(view, name))
-    return open_options
+    # What pviews and Pyramid's permissive calls read, as Pyramid's own
+    # derivers keep them.
+    return preserve_view_attrs(view, open_options)
 
 
 restkit_resource_view.options = (  # type: ignore[attr-defined]
