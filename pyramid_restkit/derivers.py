@@ -1,4 +1,4 @@
-"""The kit's view deriver."""
+"""The kit's view deriver: what runs before Pyramid's permission check."""
 
 from __future__ import annotations
 
@@ -6,8 +6,48 @@ from typing import Any
 
 from pyramid.viewderivers import preserve_view_attrs
 
+from .crossorigin import SAFE_METHODS, is_cross_origin, refusal
+from .interfaces import IRestkitSettings
+from .views import ORIGINAL_METHOD
+
 
 def restkit_resource_view(view: Any, info: Any) -> Any:
+    """Wrap a resource route's view over Pyramid's ``secured_view``.
+
+    Refuses cross-origin requests first (:func:`cross_origin_guard`),
+    then lets ``OPTIONS`` through the permission (:func:`open_options`).
+    """
+    if info.options.get('restkit_resource') is None:
+        return view
+    return cross_origin_guard(open_options(view, info), info)
+
+
+def cross_origin_guard(view: Any, info: Any) -> Any:
+    """Refuse unsafe requests a browser sent from another origin (403).
+
+    Before the permission check, as API.md orders them.  Views whose verbs
+    are all safe (``GET``, ``HEAD``, ``OPTIONS``), and every view when
+    ``restkit.cross_origin_protection`` is off, are returned unchanged: no
+    cost per request.  The verb judged is the one the browser sent
+    (before a method override).
+    """
+    settings = info.registry.getUtility(IRestkitSettings)
+    verbs = info.options.get('request_method') or ()
+    if not settings.cross_origin_protection or SAFE_METHODS.issuperset(verbs):
+        return view
+    trusted = settings.trusted_origins
+
+    def guarded(context: Any, request: Any) -> Any:
+        environ = request.environ
+        sent = environ.get(ORIGINAL_METHOD) or environ['REQUEST_METHOD']
+        if is_cross_origin(environ, sent, trusted):
+            raise refusal(sent)
+        return view(context, request)
+
+    return preserve_view_attrs(view, guarded)
+
+
+def open_options(view: Any, info: Any) -> Any:
     """Let ``OPTIONS`` through the permission of a resource route's view.
 
     A resource route has one view per permission its verbs need; the
@@ -26,14 +66,14 @@ def restkit_resource_view(view: Any, info: Any) -> Any:
     if not info.options.get('restkit_options') or permissive in (None, view):
         return view
 
-    def open_options(context: Any, request: Any) -> Any:
+    def options_allowed(context: Any, request: Any) -> Any:
         if request.method == 'OPTIONS':
             return permissive(context, request)
         return view(context, request)
 
     # What pviews and Pyramid's permissive calls read, as Pyramid's own
     # derivers keep them.
-    return preserve_view_attrs(view, open_options)
+    return preserve_view_attrs(view, options_allowed)
 
 
 restkit_resource_view.options = (  # type: ignore[attr-defined]

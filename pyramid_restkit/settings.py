@@ -33,6 +33,8 @@ class Settings:
     max_fields: int = 1000
     validation_status: int = 400
     unknown_fields: str = 'raise'
+    cross_origin_protection: bool = True
+    trusted_origins: frozenset[str] = frozenset()
 
     def as_settings(self) -> dict[str, Any]:
         """The normalized values under their ``restkit.*`` keys."""
@@ -47,6 +49,8 @@ class Settings:
             'restkit.max_fields': self.max_fields,
             'restkit.validation_status': self.validation_status,
             'restkit.unknown_fields': self.unknown_fields,
+            'restkit.cross_origin_protection': self.cross_origin_protection,
+            'restkit.trusted_origins': tuple(sorted(self.trusted_origins)),
         }
         if self.media_types is not None:
             values['restkit.media_types'] = self.media_types
@@ -78,6 +82,8 @@ KNOWN_SETTINGS = frozenset(
         'restkit.max_fields',
         'restkit.validation_status',
         'restkit.unknown_fields',
+        'restkit.cross_origin_protection',
+        'restkit.trusted_origins',
         'restkit.resources',
         'restkit.openapi',
         'restkit.openapi.json_path',
@@ -157,6 +163,12 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
         max_fields=_int(settings, 'restkit.max_fields', 1000),
         validation_status=status,
         unknown_fields=unknown,
+        cross_origin_protection=asbool(
+            settings.get('restkit.cross_origin_protection', True)
+        ),
+        trusted_origins=frozenset(
+            aslist(settings.get('restkit.trusted_origins', ''))
+        ),
     )
 
 

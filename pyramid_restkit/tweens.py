@@ -47,6 +47,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.interfaces import IRequest, IRouteRequest, IRoutesMapper
 
+from .crossorigin import is_cross_origin, refusal
 from .errors import MethodOverrideError, ParseError
 from .formats.form import multipart_boundary, parse_form, remove_field
 from .interfaces import IRestkitSettings
@@ -68,6 +69,8 @@ def method_override_tween_factory(handler: Handler, registry: Any) -> Handler:
     if not settings.method_override:
         return handler
     allowed = settings.method_override_methods
+    protect = settings.cross_origin_protection
+    trusted = settings.trusted_origins
 
     def method_override_tween(request: Any) -> Any:
         environ = request.environ
@@ -78,6 +81,11 @@ def method_override_tween_factory(handler: Handler, registry: Any) -> Handler:
                 _route(request)
                 raise
             if target is not None:
+                if protect and is_cross_origin(environ, 'POST', trusted):
+                    # NOTE: judged as the browser sent it: a cross-site
+                    # form must not become a DELETE, on any route.
+                    _route(request)
+                    raise refusal('POST')
                 method = target.strip().upper()
                 if method not in allowed:
                     _route(request)

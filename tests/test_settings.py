@@ -107,7 +107,7 @@ def test_default_must_be_enabled():
         ('restkit.max_body', "did you mean 'restkit.max_body_size'?"),
         ('restkit.media_type', "did you mean 'restkit.media_types'?"),
         ('restkit.openapi.tile', "did you mean 'restkit.openapi.title'?"),
-        ('restkit.zzzzzzzzzzzz', '(known: restkit.default_media_type'),
+        ('restkit.zzzzzzzzzzzz', '(known: restkit.cross_origin_protection'),
     ],
 )
 def test_an_unknown_restkit_setting_is_a_configuration_error(key, hint):
