@@ -125,24 +125,31 @@ class Operation:
             if media is None:
                 raise not_acceptable(negotiator, request)
         request.restkit_media = media
-        if self.validator is None:
+        validator = self.validator
+        if validator is None:
             request.validated = {}
+            instance = self._instance(context, request)
         else:
-            request.validated = self._validate(request)
-        if self.takes_context:
-            instance = self.cls(request, context)
-        else:
-            instance = self.cls(request)
+            # API.md's order: the body is parsed (413, 415, 400), then one
+            # instance is made, then preconditions (428/412) are checked,
+            # then the body is validated.
+            body: Any = None
+            present = typed = False
+            if validator.wants_body:
+                present, body, typed = self._parse(request)
+            request.validated = {}
+            instance = self._instance(context, request)
+            request.validated = validator.validate(
+                request, body, present, typed
+            )
         result = getattr(instance, self.attr)()
         return self.respond(request, media, result, vary)
 
-    def _validate(self, request: Any) -> Any:
-        validator: Validator = self.validator  # type: ignore[assignment]
-        body: Any = None
-        present = typed = False
-        if validator.wants_body:
-            present, body, typed = self._parse(request)
-        return validator.validate(request, body, present, typed)
+    def _instance(self, context: Any, request: Any) -> Any:
+        """The one resource instance of this request."""
+        if self.takes_context:
+            return self.cls(request, context)
+        return self.cls(request)
 
     def _parse(self, request: Any) -> tuple[bool, Any, bool]:
         environ = request.environ

@@ -19,6 +19,7 @@ row here and a field to :class:`Options`, then reading it where it acts.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,8 +52,23 @@ BODY_VERBS = frozenset({'POST', 'PUT', 'PATCH'})
 PERMISSION_VERBS = frozenset({'GET', 'POST', 'PUT', 'PATCH', 'DELETE'})
 
 #: Which verbs a resource-wide option reaches (an ``@operation`` value
-#: always applies to its own method).
-ALL, BODY, NOT_OPTIONS = 'all', 'body', 'not options'
+#: always applies to its own method): all, POST/PUT/PATCH, all but
+#: OPTIONS, GET (and so HEAD), PUT/PATCH/DELETE.
+ALL, BODY, NOT_OPTIONS, READ, WRITE = (
+    'all',
+    'body',
+    'not options',
+    'read',
+    'write',
+)
+#: The verbs each of those reaches (``None``: every verb).
+_REACHES: dict[str, frozenset[str] | None] = {
+    ALL: None,
+    BODY: BODY_VERBS,
+    NOT_OPTIONS: frozenset({'GET', 'POST', 'PUT', 'PATCH', 'DELETE'}),
+    READ: frozenset({'GET'}),
+    WRITE: frozenset({'PUT', 'PATCH', 'DELETE'}),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,9 @@ class Option:
     #: An operation's mapping is merged into the resource's (its keys
     #: win) instead of replacing it.
     merge: bool = False
+    #: An HTTP behaviour (Part 2 of API.md) that ``prestkit`` shows in
+    #: its ``HTTP`` column.
+    http: bool = False
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -109,6 +128,46 @@ OPTIONS: tuple[Option, ...] = (
         merge=True,
     ),
     Option('deprecated', 'resource', 'boolean', ALL, 'deprecated in OpenAPI'),
+    Option(
+        'etag',
+        'resource',
+        'boolean',
+        READ,
+        'weak ETags from the rendered body of GET/HEAD responses',
+        http=True,
+    ),
+    Option(
+        'require_if_match',
+        'resource',
+        'boolean',
+        WRITE,
+        'PUT/PATCH/DELETE without If-Match are refused (428)',
+        http=True,
+    ),
+    Option(
+        'cache_control',
+        'resource',
+        'cache_control',
+        READ,
+        'Cache-Control of successful GET/HEAD responses',
+        http=True,
+    ),
+    Option(
+        'cors_origins',
+        'resource',
+        'origins',
+        ALL,
+        'CORS origins allowed (replaces restkit.cors.origins)',
+        http=True,
+    ),
+    Option(
+        'versions',
+        'resource',
+        'versions',
+        ALL,
+        'the API versions that serve it (of restkit.versions)',
+        http=True,
+    ),
     Option('status', 'operation', 'status', ALL, 'the success status'),
     Option(
         'media_type',
@@ -127,6 +186,8 @@ RESOURCE_OPTIONS = frozenset(o.name for o in OPTIONS if o.scope == 'resource')
 OPERATION_OPTIONS = frozenset(BY_NAME)
 #: Options whose mappings an operation merges into the resource's.
 MERGED = frozenset(o.name for o in OPTIONS if o.merge)
+#: The HTTP behaviours ``prestkit`` shows, in table order.
+HTTP_OPTIONS = tuple(o.name for o in OPTIONS if o.http)
 
 
 @dataclass(frozen=True)
@@ -150,6 +211,11 @@ class Options:
     media_options: Mapping[str, Mapping[str, Any]] | None = None
     responses: Mapping[int, str] | None = None
     deprecated: bool | None = None
+    etag: bool | None = None
+    require_if_match: bool | None = None
+    cache_control: str | None = None
+    cors_origins: tuple[str, ...] | None = None
+    versions: tuple[str, ...] | None = None
     status: int | None = None
     media_type: str | None = None
     operation_id: str | None = None
@@ -203,10 +269,8 @@ class Options:
             option.name
             for option in OPTIONS
             if option.name in self.given
-            and (
-                (option.applies == BODY and verb not in BODY_VERBS)
-                or (option.applies == NOT_OPTIONS and verb == 'OPTIONS')
-            )
+            and (reaches := _REACHES[option.applies]) is not None
+            and verb not in reaches
         }
         return dataclasses.replace(
             self,
@@ -378,7 +442,115 @@ def _responses(value: Any, what: str, _: Any) -> dict[int, str] | None:
     return checked
 
 
+#: A ``Cache-Control`` directive name (an RFC 9110 token).
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _cache_control(value: Any, what: str, _: Any) -> str | None:
+    """A ``Cache-Control`` value from a string or a mapping.
+
+    Mapping keys take ``_`` or ``-`` (``max_age`` is ``max-age``); ``True``
+    is a valueless directive, ``False`` and ``None`` leave it out; other
+    values are integers (``max-age=60``) or strings, quoted when they are
+    not a token (``no-cache="Set-Cookie"``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text or any(c in text for c in '\r\n\0'):
+            raise ResourceConfigurationError(
+                f'{what} must be a non-empty one-line header value: {value!r}'
+            )
+        return text
+    if not isinstance(value, Mapping) or not value:
+        raise ResourceConfigurationError(
+            f'{what} must be a string or a mapping of directives, e.g. '
+            f'{{"max_age": 60, "public": True}}: {value!r}'
+        )
+    parts = []
+    for key, item in value.items():
+        name = str(key).replace('_', '-').lower()
+        if not isinstance(key, str) or not _TOKEN.fullmatch(name):
+            raise ResourceConfigurationError(
+                f'{what}: {key!r} is not a Cache-Control directive name'
+            )
+        if item is True:
+            parts.append(name)
+        elif item is False or item is None:
+            continue
+        elif isinstance(item, int):
+            if item < 0:
+                raise ResourceConfigurationError(
+                    f'{what}: {key} must not be negative: {item!r}'
+                )
+            parts.append(f'{name}={item}')
+        elif isinstance(item, str) and not any(c in item for c in '\r\n\0'):
+            if _TOKEN.fullmatch(item):
+                parts.append(f'{name}={item}')
+            else:
+                quoted = item.replace('\\', '\\\\').replace('"', '\\"')
+                parts.append(f'{name}="{quoted}"')
+        else:
+            raise ResourceConfigurationError(
+                f'{what}: the value of {key} must be true, an integer or a '
+                f'string: {item!r}'
+            )
+    if not parts:
+        raise ResourceConfigurationError(
+            f'{what} gives no directive: {value!r}'
+        )
+    return ', '.join(parts)
+
+
+#: An origin as browsers send it: ``scheme://host[:port]``, nothing more.
+_ORIGIN = re.compile(r'[a-z][a-z0-9+.-]*://[^/?#@\s]+')
+
+
+def _origins(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
+    """CORS origins: ``'*'``, or a list (or whitespace-separated string)
+    of ``scheme://host[:port]`` values."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.split()
+    origins = tuple(value) if isinstance(value, Iterable) else None
+    if origins is None or not all(isinstance(o, str) for o in origins):
+        raise ResourceConfigurationError(
+            f'{what} must be "*" or a list of origins, not {value!r}'
+        )
+    if origins == ('*',):
+        return origins
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ResourceConfigurationError(
+                f'{what}: {origin!r} is not an origin; expected '
+                f'scheme://host[:port] (or "*" alone)'
+            )
+    return origins
+
+
+def _versions(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
+    """API versions: strings (integers are read as their text)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value = (value,)
+    versions = tuple(value) if isinstance(value, Iterable) else ()
+    if not versions or not all(
+        isinstance(v, (str, int)) and not isinstance(v, bool) and str(v)
+        for v in versions
+    ):
+        raise ResourceConfigurationError(
+            f'{what} must be a non-empty list of versions, not {value!r}'
+        )
+    return tuple(str(v) for v in versions)
+
+
 _CHECKS: dict[str, Check] = {
+    'versions': _versions,
+    'cache_control': _cache_control,
+    'origins': _origins,
     'schema': _schema,
     'permission': _permission,
     'names': _names,

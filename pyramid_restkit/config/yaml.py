@@ -105,6 +105,41 @@ def _strings(src: _Source, value: Any, mark: Mark, key: str) -> list[str]:
     return list(value)
 
 
+def _string_or_list(src: _Source, value: Any, mark: Mark, key: str) -> Any:
+    """A string or a list of strings (``cors_origins: '*'``)."""
+    if isinstance(value, str) and value:
+        return value
+    return _strings(src, value, mark, key)
+
+
+def _versions(src: _Source, value: Any, mark: Mark, key: str) -> list[str]:
+    """Versions, written as strings or integers (``versions: [1, 2]``)."""
+    if not isinstance(value, MarkedList) or not all(
+        type(item) in (str, int) for item in value
+    ):
+        raise _expected(src, mark, key, 'a list of versions', value)
+    return [str(item) for item in value]
+
+
+def _cache_control(src: _Source, value: Any, mark: Mark, key: str) -> Any:
+    """A header value, or a mapping of directives to true, ints or strings."""
+    if isinstance(value, str) and value:
+        return value
+    mapping = _mapping(
+        src, value, mark, key, 'a Cache-Control string or a mapping'
+    )
+    for name, item in mapping.items():
+        if type(item) not in (bool, int, str):
+            raise _expected(
+                src,
+                mapping.value_marks[name],
+                f'{key}.{name}',
+                'true, false, an integer or a string',
+                item,
+            )
+    return dict(mapping)
+
+
 def _dotted(src: _Source, value: Any, mark: Mark, key: str) -> Any:
     name = _string(src, value, mark, key)
     try:
@@ -312,6 +347,9 @@ _OPTION_READERS: dict[str, _Checker] = {
     'responses': _responses,
     'boolean': _boolean,
     'status': _status,
+    'cache_control': _cache_control,
+    'origins': _string_or_list,
+    'versions': _versions,
 }
 #: Checkers of the options every operation of a resource shares.
 OPTION_SPEC: dict[str, _Checker] = {

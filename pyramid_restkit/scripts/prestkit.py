@@ -35,6 +35,7 @@ from pyramid.paster import bootstrap, setup_logging
 from pyramid.scripts.common import parse_vars
 
 from pyramid_restkit.annotations import returns_none
+from pyramid_restkit.config.options import HTTP_OPTIONS
 from pyramid_restkit.interfaces import IOpenAPI, IRestkitRoutes
 from pyramid_restkit.views import VERB_ORDER, Operation
 
@@ -59,6 +60,7 @@ COLUMNS = (
     ('status', 'Status'),
     ('permission', 'Permission'),
     ('media_types', 'Media types'),
+    ('http', 'HTTP'),
     ('declared', 'Declared'),
 )
 
@@ -380,6 +382,7 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
             'permission': None,
             'media_types': [],
             'forced_media_type': None,
+            'http': {},
         }
     options = declared[operation.attr]
     if operation.forced is not None:
@@ -404,6 +407,16 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
         'permission': operation.permission,
         'media_types': media_types,
         'forced_media_type': forced,
+        'http': http_options(options),
+    }
+
+
+def http_options(options: Any) -> dict[str, Any]:
+    """The HTTP behaviours (API.md Part 2) an operation's options give."""
+    return {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in options.items()
+        if name in HTTP_OPTIONS and value is not None
     }
 
 
@@ -427,11 +440,23 @@ def _cell(row: Row, key: str) -> str:
     value = row[key]
     if key == 'status' and row['no_content'] and value != 204:
         return f'{value}|204'  # 204 when the method returns None
+    if key == 'http':
+        return (
+            '; '.join(
+                name if item is True else f'{name}={_http_value(item)}'
+                for name, item in value.items()
+            )
+            or '-'
+        )
     if key == 'media_types':
         forced = row['forced_media_type']
         names = [FORCED_PREFIX + n if n == forced else n for n in value]
         return ','.join(names) or '-'
     return '-' if value is None else str(value)
+
+
+def _http_value(value: Any) -> str:
+    return ','.join(value) if isinstance(value, list) else str(value)
 
 
 def format_table(rows: list[Row]) -> str:

@@ -164,3 +164,99 @@ def test_for_verb_keeps_what_reaches_that_verb():
     options = resource.for_verb('OPTIONS')
     assert options.permission is None
     assert options.given == {'summary'}
+
+
+@pytest.mark.parametrize(
+    ('value', 'header'),
+    [
+        ('max-age=60, public', 'max-age=60, public'),
+        ('  no-store ', 'no-store'),
+        ({'max_age': 60, 'public': True}, 'max-age=60, public'),
+        ({'Max-Age': 0, 'no_transform': False, 'x': None}, 'max-age=0'),
+        ({'private': 'Set-Cookie'}, 'private=Set-Cookie'),
+        (
+            {'no_cache': 'Set-Cookie, X-"A"'},
+            'no-cache="Set-Cookie, X-\\"A\\""',
+        ),
+    ],
+)
+def test_cache_control_takes_a_string_or_a_mapping(value, header):
+    options = Options.check({'cache_control': value}, 'r', 'resource')
+    assert options.cache_control == header
+
+
+@pytest.mark.parametrize(
+    ('value', 'message'),
+    [
+        ('', 'a non-empty one-line header value'),
+        ('max-age=1\r\nX-Evil: 1', 'a non-empty one-line header value'),
+        ({}, 'a string or a mapping of directives'),
+        (['public'], 'a string or a mapping of directives'),
+        ({'max age': 1}, "'max age' is not a Cache-Control directive name"),
+        ({1: True}, '1 is not a Cache-Control directive name'),
+        ({'max_age': -1}, 'max_age must not be negative'),
+        ({'max_age': 1.5}, 'must be true, an integer or a string'),
+        ({'private': 'a\nb'}, 'must be true, an integer or a string'),
+        ({'public': False}, 'gives no directive'),
+    ],
+)
+def test_bad_cache_control_is_refused(value, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        Options.check({'cache_control': value}, 'r', 'resource')
+    assert message in str(info.value)
+
+
+def test_cors_origins_are_a_star_or_origins():
+    check = Options.check
+    assert check({'cors_origins': '*'}, 'r').cors_origins == ('*',)
+    assert check(
+        {'cors_origins': 'https://a.example http://b.example:8080'}, 'r'
+    ).cors_origins == ('https://a.example', 'http://b.example:8080')
+    assert check({'cors_origins': None}, 'r').cors_origins is None
+    for bad in (
+        1,
+        [1],
+        ['https://a.example/path'],
+        ['a.example'],
+        ['*', 'https://a.example'],
+    ):
+        with pytest.raises(ResourceConfigurationError, match='cors_origins'):
+            check({'cors_origins': bad}, 'r')
+
+
+def test_versions_are_strings():
+    check = Options.check
+    assert check({'versions': ('1', 2)}, 'r').versions == ('1', '2')
+    assert check({'versions': '2'}, 'r').versions == ('2',)
+    assert check({'versions': 3}, 'r').versions == ('3',)
+    assert check({'versions': None}, 'r').versions is None
+    for bad in ((), [True], [''], [1.5], True):
+        with pytest.raises(ResourceConfigurationError, match='versions'):
+            check({'versions': bad}, 'r')
+
+
+def test_http_options_reach_their_verbs():
+    resource = Options.check(
+        {
+            'etag': True,
+            'cache_control': 'no-store',
+            'require_if_match': True,
+            'versions': ['2'],
+        },
+        'r',
+        'resource',
+    )
+    get = resource.for_verb('GET')
+    assert (get.etag, get.cache_control, get.require_if_match) == (
+        True,
+        'no-store',
+        None,
+    )
+    put = resource.for_verb('PUT')
+    assert (put.etag, put.cache_control, put.require_if_match) == (
+        None,
+        None,
+        True,
+    )
+    assert resource.for_verb('POST').require_if_match is None
+    assert resource.for_verb('OPTIONS').versions == ('2',)

@@ -277,6 +277,32 @@ def test_defaults_responses_and_deprecated(
     }
 
 
+def test_http_options(config: Configurator, tmp_path: Path) -> None:
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        'defaults: {cache_control: {max_age: 60, public: true}}\n'
+        'resources:\n'
+        f'  - class: {R}.Tagged\n'
+        '    collection_path: /tags\n'
+        '    path: /tags/{name}\n'
+        "    cors_origins: '*'\n"
+        '    versions: [1, "2"]\n'
+        '    operations:\n'
+        '      get: {etag: true, cache_control: no-store}\n'
+        '      collection_get: {cors_origins: [https://a.example]}\n'
+    )
+    config.load_resources(str(path))
+    config.commit()
+    intr = config.registry.introspector.get('restkit resources', 'tagged')
+    ops = intr['operations']
+    assert ops['get'].etag is True
+    assert ops['get'].cache_control == 'no-store'
+    assert ops['get'].cors_origins == ('*',)
+    assert ops['get'].versions == ('1', '2')
+    assert ops['collection_get'].cache_control == 'max-age=60, public'
+    assert ops['collection_get'].cors_origins == ('https://a.example',)
+
+
 # -- the three ways are one ---------------------------------------------------
 
 
@@ -910,6 +936,30 @@ ERRORS = [
         4,
         43,
         'not a boolean True',
+    ),
+    (
+        HEAD + '    versions: [1.5]\n',
+        4,
+        15,
+        'versions: expected a list of versions',
+    ),
+    (
+        HEAD + '    cache_control: [public]\n',
+        4,
+        20,
+        'cache_control: expected a Cache-Control string or a mapping',
+    ),
+    (
+        HEAD + '    cache_control: {max_age: 1.5}\n',
+        4,
+        30,
+        'cache_control.max_age: expected true, false, an integer or a string',
+    ),
+    (
+        HEAD + '    cors_origins: 1\n',
+        4,
+        19,
+        'cors_origins: expected a list of strings',
     ),
 ]
 

@@ -27,19 +27,19 @@ REPORTS_AT = f'{FIXTURE}:76'
 ALL_MEDIA = ['json', 'yaml', 'xml', 'html', 'text']
 
 TABLE = """\
-Resource   Route                Pattern         Verb      Method               Schema         Response schema   Status   Permission   Media types               Declared
---------   -----                -------         ----      ------               ------         ---------------   ------   ----------   -----------               --------
-widgets    widgets.collection   /widgets        GET       collection_get       -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.collection   /widgets        HEAD      collection_get       -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.collection   /widgets        POST      collection_post      WidgetSchema   WidgetOut         201      create       yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.collection   /widgets        OPTIONS   -                    -              -                 204      -            -                         tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   GET       get                  -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   HEAD      get                  -              WidgetOut         200      view         yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   DELETE    delete               -              -                 204      delete       yaml,json                 tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   OPTIONS   -                    -              -                 204      -            -                         tests/fixtures/prestkit_app.py:75
-reports    reports.collection   /reports        GET       collection_get       -              -                 200      -            forced:text               tests/fixtures/prestkit_app.py:76
-reports    reports.collection   /reports        HEAD      collection_get       -              -                 200      -            forced:text               tests/fixtures/prestkit_app.py:76
-reports    reports.collection   /reports        OPTIONS   collection_options   -              -                 200      -            json,yaml,xml,html,text   tests/fixtures/prestkit_app.py:76
+Resource   Route                Pattern         Verb      Method               Schema         Response schema   Status   Permission   Media types               HTTP                       Declared
+--------   -----                -------         ----      ------               ------         ---------------   ------   ----------   -----------               ----                       --------
+widgets    widgets.collection   /widgets        GET       collection_get       -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
+widgets    widgets.collection   /widgets        HEAD      collection_get       -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
+widgets    widgets.collection   /widgets        POST      collection_post      WidgetSchema   WidgetOut         201      create       yaml,json                 -                          tests/fixtures/prestkit_app.py:75
+widgets    widgets.collection   /widgets        OPTIONS   -                    -              -                 204      -            -                         -                          tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   GET       get                  -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   HEAD      get                  -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   DELETE    delete               -              -                 204      delete       yaml,json                 -                          tests/fixtures/prestkit_app.py:75
+widgets    widgets.item         /widgets/{id}   OPTIONS   -                    -              -                 204      -            -                         -                          tests/fixtures/prestkit_app.py:75
+reports    reports.collection   /reports        GET       collection_get       -              -                 200      -            forced:text               etag                       tests/fixtures/prestkit_app.py:76
+reports    reports.collection   /reports        HEAD      collection_get       -              -                 200      -            forced:text               etag                       tests/fixtures/prestkit_app.py:76
+reports    reports.collection   /reports        OPTIONS   collection_options   -              -                 200      -            json,yaml,xml,html,text   -                          tests/fixtures/prestkit_app.py:76
 """  # noqa: E501
 
 
@@ -56,6 +56,7 @@ def row(
     permission: str | None = None,
     media_types: list[str] | None = None,
     forced: str | None = None,
+    http: dict[str, Any] | None = None,
     declared: str = WIDGETS_AT,
 ) -> dict[str, Any]:
     """An expected JSON row, its keys in output order."""
@@ -72,6 +73,7 @@ def row(
         'permission': permission,
         'media_types': [] if media_types is None else media_types,
         'forced_media_type': forced,
+        'http': {} if http is None else http,
         'declared': declared,
     }
 
@@ -83,6 +85,8 @@ def widgets(route: str, verb: str, method: str | None, **kw: Any) -> Any:
     kw.setdefault('permission', 'view')
     kw.setdefault('media_types', ['yaml', 'json'])
     kw.setdefault('response_schema', 'WidgetOut')
+    if verb in ('GET', 'HEAD'):
+        kw.setdefault('http', {'cache_control': 'max-age=60'})
     return row('widgets', f'widgets.{route}', pattern, verb, method, **kw)
 
 
@@ -114,8 +118,20 @@ ROWS = [
         response_schema=None,
     ),
     widgets('item', 'OPTIONS', None, status=204),
-    reports('GET', 'collection_get', media_types=['text'], forced='text'),
-    reports('HEAD', 'collection_get', media_types=['text'], forced='text'),
+    reports(
+        'GET',
+        'collection_get',
+        media_types=['text'],
+        forced='text',
+        http={'etag': True},
+    ),
+    reports(
+        'HEAD',
+        'collection_get',
+        media_types=['text'],
+        forced='text',
+        http={'etag': True},
+    ),
     reports('OPTIONS', 'collection_options', media_types=ALL_MEDIA),
 ]
 
@@ -347,7 +363,7 @@ def test_demo_rows(
 def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
     lines = run(capsys, demo_ini).splitlines()
     assert lines[0].startswith('Resource   Route                 Pattern')
-    assert lines[0].endswith('Media types               Declared')
+    assert lines[0].endswith('Media types               HTTP   Declared')
     assert set(lines[1]) == {'-', ' '}
     assert len(lines) == 2 + 24
     assert lines[2].split()[0] == 'tags'
@@ -368,6 +384,7 @@ def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
         '200',
         '-',
         'json,yaml,xml,html,text',
+        '-',
         posts.split()[-1],
     ]
     assert lines[-1].split()[:10] == [
