@@ -109,13 +109,24 @@ def test_status_is_a_2xx_or_3xx_code(status):
 
 def test_none_stands_for_absent_in_optional_values():
     options = Options.check(
-        {'tags': None, 'responses': None, 'media_options': None},
+        {
+            'tags': None,
+            'responses': None,
+            'media_options': None,
+            'cache_control': None,
+        },
         'r',
         'resource',
     )
     assert options.tags is options.responses is options.media_options
     assert options.tags is None
-    assert options.given == {'tags', 'responses', 'media_options'}
+    assert options.cache_control is None
+    assert options.given == {
+        'tags',
+        'responses',
+        'media_options',
+        'cache_control',
+    }
 
 
 def test_merged_lets_the_operation_replace_the_resource():
