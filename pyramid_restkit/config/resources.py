@@ -21,6 +21,7 @@ from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
 
+from ..cors import CorsFactory, preflight_view, route_cors
 from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
@@ -33,7 +34,7 @@ from ..patterns import (
     suffix_pregenerator,
     with_suffix,
 )
-from ..settings import Settings
+from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
 from .operations import RouteTable, build_operation
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
@@ -205,6 +206,17 @@ def add_resource(
             stacklevel=2,
         )
 
+    factory = config.maybe_dotted(factory)
+    # NOTE: a route that may have CORS origins gets a factory that asks for
+    # its CORS headers (set at commit, when the settings are known); the
+    # others keep theirs and pay nothing (pyramid_restkit.cors).
+    may_cors = cors_configured(config.get_settings()) or any(
+        opts.cors_origins
+        for opts in (
+            defaults,
+            *(o for _, _, ops in routes for o in ops.values()),
+        )
+    )
     options_attr = {'collection': 'collection_options', 'item': 'options'}
     intr = config.introspectable(
         'restkit resources',
@@ -236,11 +248,12 @@ def add_resource(
             operations[custom_options] = defaults.for_verb('OPTIONS').merged(
                 _own_options(cls, custom_options, where, schemas)
             )
-        infos.append((route_name, route, operations))
+        route_factory = CorsFactory(factory) if may_cors else None
+        infos.append((route_name, route, operations, route_factory))
         config.add_route(
             route_name,
             with_suffix(pattern),
-            factory=factory,
+            factory=route_factory or factory,
             format_suffix=True,
             pregenerator=suffix_pregenerator,
             _info=info,
@@ -292,7 +305,15 @@ def add_resource(
         config,
         ('restkit resources', name),
         _register_resource,
-        args=(config.registry, cls, name, where, infos, _takes_context(cls)),
+        args=(
+            config.registry,
+            cls,
+            name,
+            where,
+            infos,
+            _takes_context(cls),
+            defaults.cors_origins,
+        ),
         introspectables=tuple(introspectables),
     )
     for full in full_paths:
@@ -400,15 +421,16 @@ def _register_resource(
     cls: type,
     name: str,
     where: str,
-    infos: list[tuple[str, RouteInfo, dict[str, Options]]],
+    infos: list[tuple[str, RouteInfo, dict[str, Options], Any]],
     takes_context: bool,
+    cors_origins: tuple[str, ...] | None = None,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
     settings: Settings = registry.getUtility(IRestkitSettings)
     media_types: MediaTypes = registry.getUtility(IMediaTypes)
     table: RouteTable = registry.getUtility(IRestkitRoutes)
     default_permission = registry.queryUtility(IDefaultPermission)
-    for route_name, route, operations in infos:
+    for route_name, route, operations, factory in infos:
         for attr, opts in operations.items():
             _claim_operation_id(
                 table, opts.operation_id_of(name, attr), where, attr
@@ -429,6 +451,17 @@ def _register_resource(
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
             route.operations['OPTIONS'] = table.options_view(route.allow)
+        if factory is not None:
+            factory.cors = cors = route_cors(
+                route.allow,
+                {opts.verb: opts.cors_origins for opts in operations.values()},
+                cors_origins,
+                settings.cors,
+            )
+            if cors is not None:
+                route.operations['OPTIONS'] = preflight_view(
+                    cors, route.operations['OPTIONS']
+                )
         table[route_name] = route
 
 
