@@ -10,7 +10,7 @@ allows every origin.  For a route that has origins, decided at commit:
   it (the resource, the kit's error views, the application's own
   exception views, a 405), carries ``Vary: Origin`` and, for an allowed
   origin, ``Access-Control-Allow-Origin`` and the other headers;
-* its ``OPTIONS`` answers a preflight (:func:`preflight_view`) before the
+* its ``OPTIONS`` answers a preflight (:class:`Preflight`) before the
   class's own ``options`` or the automatic one, which still answer plain
   ``OPTIONS`` requests and preflights from origins that are not allowed.
 
@@ -212,16 +212,31 @@ def answer_preflight(cors: RouteCors, request: Any) -> Any:
     )
 
 
-def preflight_view(cors: RouteCors, options: View) -> View:
-    """``options`` (a route's ``OPTIONS``), answering preflights first."""
+class Preflight:
+    """A route's ``OPTIONS`` (``options``) that answers preflights first.
 
-    def preflight(context: Any, request: Any) -> Any:
-        response = answer_preflight(cors, request)
+    The OpenAPI builder and ``prestkit`` describe ``options`` itself
+    (:func:`unwrap`).
+    """
+
+    __slots__ = ('cors', 'options')
+
+    def __init__(self, cors: RouteCors, options: View) -> None:
+        self.cors = cors
+        self.options = options
+
+    def __call__(self, context: Any, request: Any) -> Any:
+        response = answer_preflight(self.cors, request)
         if response is None:
-            return options(context, request)
+            return self.options(context, request)
         return response
 
-    return preflight
+
+def unwrap(operation: Any) -> Any:
+    """The operation a :class:`Preflight` wraps, else ``operation``."""
+    if isinstance(operation, Preflight):
+        return operation.options
+    return operation
 
 
 class CorsFactory:

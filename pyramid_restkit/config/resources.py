@@ -21,7 +21,7 @@ from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
 
-from ..cors import CorsFactory, preflight_view, route_cors
+from ..cors import CorsFactory, Preflight, route_cors
 from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
@@ -459,7 +459,7 @@ def _register_resource(
                 settings.cors,
             )
             if cors is not None:
-                route.operations['OPTIONS'] = preflight_view(
+                route.operations['OPTIONS'] = Preflight(
                     cors, route.operations['OPTIONS']
                 )
         table[route_name] = route

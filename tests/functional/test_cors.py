@@ -604,3 +604,21 @@ def test_the_documentation_routes_follow_the_settings():
     assert res.headers['Vary'] == 'Origin'
     res = app.get('/openapi.yaml', headers={'Origin': B})
     assert_no_cors(res)
+
+
+def test_the_document_and_prestkit_still_describe_the_options():
+    from pathlib import Path
+
+    from pyramid_restkit import get_openapi
+    from pyramid_restkit.scripts.prestkit import operation_rows
+
+    app = make({'restkit.cors.origins': A})
+    registry = app.app.registry
+    document = get_openapi(registry)
+    assert 'options' in document['paths']['/tags/{id}']
+    rows = {
+        (row['route'], row['verb']): row
+        for row in operation_rows(registry, Path.cwd())
+    }
+    assert rows['tags.item', 'OPTIONS']['method'] == 'options'
+    assert rows['posts.item', 'OPTIONS']['method'] is None
