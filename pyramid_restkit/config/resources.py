@@ -210,12 +210,8 @@ def add_resource(
     # NOTE: a route that may have CORS origins gets a factory that asks for
     # its CORS headers (set at commit, when the settings are known); the
     # others keep theirs and pay nothing (pyramid_restkit.cors).
-    may_cors = cors_configured(config.get_settings()) or any(
-        opts.cors_origins
-        for opts in (
-            defaults,
-            *(o for _, _, ops in routes for o in ops.values()),
-        )
+    cors_setting = cors_configured(config.get_settings()) or bool(
+        defaults.cors_origins
     )
     options_attr = {'collection': 'collection_options', 'item': 'options'}
     intr = config.introspectable(
@@ -248,6 +244,9 @@ def add_resource(
             operations[custom_options] = defaults.for_verb('OPTIONS').merged(
                 _own_options(cls, custom_options, where, schemas)
             )
+        may_cors = cors_setting or any(
+            opts.cors_origins for opts in operations.values()
+        )
         route_factory = CorsFactory(factory) if may_cors else None
         infos.append((route_name, route, operations, route_factory))
         config.add_route(

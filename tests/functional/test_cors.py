@@ -622,3 +622,25 @@ def test_the_document_and_prestkit_still_describe_the_options():
     }
     assert rows['tags.item', 'OPTIONS']['method'] == 'options'
     assert rows['posts.item', 'OPTIONS']['method'] is None
+
+
+def test_origins_for_plain_options_only():
+    class Notes:
+        def __init__(self, request):
+            self.request = request
+
+        def get(self):
+            return {'note': 1}
+
+        @operation(cors_origins=[A])
+        def options(self):
+            return None
+
+    def setup(config):
+        config.add_resource(Notes, path='/notes/{id}')
+
+    routes = routes_of(app := make(setup=setup))
+    assert isinstance(routes['notes.item'].factory, CorsFactory)
+    assert not isinstance(routes['posts.item'].factory, CorsFactory)
+    assert_allowed(app.options('/notes/1', headers={'Origin': A}))
+    assert_no_cors(app.get('/notes/1', headers={'Origin': A}))
