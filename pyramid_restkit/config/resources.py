@@ -21,7 +21,7 @@ from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
 
-from ..cors import CorsFactory, Preflight, route_cors
+from ..cors import CorsFactory
 from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
@@ -36,10 +36,12 @@ from ..patterns import (
 )
 from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
-from .operations import RouteTable, build_operation
+from .operations import RouteTable, build_operation, install_cors
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
 
 _OBJECT_NEW: Any = object.__new__
+#: A route that may have CORS: its factory and the resource's origins.
+CorsSetup = tuple[CorsFactory, tuple[str, ...] | None] | None
 
 
 def _takes_context(cls: type) -> bool:
@@ -244,15 +246,14 @@ def add_resource(
             operations[custom_options] = defaults.for_verb('OPTIONS').merged(
                 _own_options(cls, custom_options, where, schemas)
             )
-        may_cors = cors_setting or any(
-            opts.cors_origins for opts in operations.values()
-        )
-        route_factory = CorsFactory(factory) if may_cors else None
-        infos.append((route_name, route, operations, route_factory))
+        cors: CorsSetup = None
+        if cors_setting or any(o.cors_origins for o in operations.values()):
+            cors = (CorsFactory(factory), defaults.cors_origins)
+        infos.append((route_name, route, operations, cors))
         config.add_route(
             route_name,
             with_suffix(pattern),
-            factory=route_factory or factory,
+            factory=factory if cors is None else cors[0],
             format_suffix=True,
             pregenerator=suffix_pregenerator,
             _info=info,
@@ -304,15 +305,7 @@ def add_resource(
         config,
         ('restkit resources', name),
         _register_resource,
-        args=(
-            config.registry,
-            cls,
-            name,
-            where,
-            infos,
-            _takes_context(cls),
-            defaults.cors_origins,
-        ),
+        args=(config.registry, cls, name, where, infos, _takes_context(cls)),
         introspectables=tuple(introspectables),
     )
     for full in full_paths:
@@ -420,16 +413,15 @@ def _register_resource(
     cls: type,
     name: str,
     where: str,
-    infos: list[tuple[str, RouteInfo, dict[str, Options], Any]],
+    infos: list[tuple[str, RouteInfo, dict[str, Options], CorsSetup]],
     takes_context: bool,
-    cors_origins: tuple[str, ...] | None = None,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
     settings: Settings = registry.getUtility(IRestkitSettings)
     media_types: MediaTypes = registry.getUtility(IMediaTypes)
     table: RouteTable = registry.getUtility(IRestkitRoutes)
     default_permission = registry.queryUtility(IDefaultPermission)
-    for route_name, route, operations, factory in infos:
+    for route_name, route, operations, cors in infos:
         for attr, opts in operations.items():
             _claim_operation_id(
                 table, opts.operation_id_of(name, attr), where, attr
@@ -450,17 +442,8 @@ def _register_resource(
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
             route.operations['OPTIONS'] = table.options_view(route.allow)
-        if factory is not None:
-            factory.cors = cors = route_cors(
-                route.allow,
-                {opts.verb: opts.cors_origins for opts in operations.values()},
-                cors_origins,
-                settings.cors,
-            )
-            if cors is not None:
-                route.operations['OPTIONS'] = Preflight(
-                    cors, route.operations['OPTIONS']
-                )
+        if cors is not None:
+            install_cors(route, operations, cors[0], cors[1], settings)
         table[route_name] = route
 
 

@@ -464,6 +464,18 @@ def test_a_refused_method_override_carries_them():
     )
     assert 'Origin' in res.headers['Vary']
     assert_no_cors(res)
+    # an override the kit refuses for its verb (400), before routing too
+    res = app.post(
+        '/posts',
+        headers={
+            'Origin': A,
+            'Sec-Fetch-Site': 'same-origin',
+            'X-HTTP-Method-Override': 'GET',
+        },
+        status=400,
+    )
+    assert res.content_type == 'application/problem+json'
+    assert_allowed(res)
     # an override to a route without origins: no CORS, no Vary
     res = app.post(
         '/plain', {'_method': 'DELETE'}, headers={'Origin': A}, status=403
