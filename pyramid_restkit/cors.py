@@ -145,13 +145,13 @@ class RouteCors:
         found = self.allowed(request)
         if found is None:
             return
-        allow_origin, preflight = found
         headers = response.headers
-        headers['Access-Control-Allow-Origin'] = allow_origin
+        headers['Access-Control-Allow-Origin'] = found[0]
         if self.credentials:
             headers['Access-Control-Allow-Credentials'] = 'true'
-        if not preflight:
-            headers['Access-Control-Expose-Headers'] = self.expose
+        # NOTE: on preflights too (browsers ignore it there): every
+        # response to an allowed origin carries the same headers.
+        headers['Access-Control-Expose-Headers'] = self.expose
 
     def lists(self, verb: str, origin: str | None) -> bool:
         """Whether ``origin`` is listed (not merely ``*``) for ``verb``.
