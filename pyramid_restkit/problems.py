@@ -24,6 +24,7 @@ from pyramid.exceptions import (
 from pyramid.httpexceptions import HTTPError, HTTPMethodNotAllowed
 from pyramid.response import Response
 
+from .cors import attach
 from .errors import problem
 from .formats.json import JSONRenderer
 from .interfaces import IMediaTypes, IRestkitRoutes
@@ -272,14 +273,21 @@ def http_error_view(exc: HTTPError, request: Any) -> Response:
     return problem_response(request, body, exc.headerlist)
 
 
-@steps_aside(URLDecodeError)
 def url_decode_error_view(exc: Exception, request: Any) -> Response:
     """400 for a path that is not UTF-8 once percent-decoded.
 
     Pyramid raises ``URLDecodeError`` before routing; the ``restkit_route``
     predicate applies this view only where the raw path matches one of the
-    kit's routes, whose chain then chooses the problem's format.
+    kit's routes, whose chain then chooses the problem's format.  No route
+    matched, so no factory asked for the route's CORS headers: this view
+    does, before the application's own view may answer.
     """
+    attach(request, raw_path_route(request))
+    return _url_decode_problem(exc, request)
+
+
+@steps_aside(URLDecodeError)
+def _url_decode_problem(exc: Exception, request: Any) -> Response:
     media_types: MediaTypes = request.registry.getUtility(IMediaTypes)
     route = raw_path_route(request)
     request.restkit_media = error_media(request, media_types, route)

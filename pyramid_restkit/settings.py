@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,24 @@ from .errors import ResourceConfigurationError
 #: Verbs a method override may ever name.  GET, HEAD and OPTIONS are not
 #: among them: an override turns a POST into a verb with a body or effect.
 OVERRIDABLE = frozenset({'PUT', 'PATCH', 'DELETE'})
+
+#: An origin as browsers send it: ``scheme://host[:port]``, nothing more.
+ORIGIN = re.compile(r'[a-z][a-z0-9+.-]*://[^/?#@\s]+')
+#: A header name (RFC 9110 token).
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+@dataclass(frozen=True)
+class CorsSettings:
+    """The ``restkit.cors.*`` settings (see :mod:`pyramid_restkit.cors`)."""
+
+    #: Allowed origins, ``('*',)`` for any, ``()`` for none.
+    origins: tuple[str, ...] = ()
+    credentials: bool = False
+    #: ``Access-Control-Max-Age`` in seconds; ``None``: not sent.
+    max_age: int | None = None
+    expose_headers: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,7 @@ class Settings:
     unknown_fields: str = 'raise'
     cross_origin_protection: bool = True
     trusted_origins: frozenset[str] = frozenset()
+    cors: CorsSettings = CorsSettings()
 
     def as_settings(self) -> dict[str, Any]:
         """The normalized values under their ``restkit.*`` keys."""
@@ -51,13 +71,21 @@ class Settings:
             'restkit.unknown_fields': self.unknown_fields,
             'restkit.cross_origin_protection': self.cross_origin_protection,
             'restkit.trusted_origins': tuple(sorted(self.trusted_origins)),
+            'restkit.cors.origins': self.cors.origins,
+            'restkit.cors.credentials': self.cors.credentials,
+            'restkit.cors.expose_headers': self.cors.expose_headers,
+            'restkit.cors.allow_headers': self.cors.allow_headers,
         }
+        if self.cors.max_age is not None:
+            values['restkit.cors.max_age'] = self.cors.max_age
         if self.media_types is not None:
             values['restkit.media_types'] = self.media_types
         return values
 
 
-def _int(settings: Mapping[str, Any], key: str, default: int) -> int:
+def _int(
+    settings: Mapping[str, Any], key: str, default: int, minimum: int = 1
+) -> int:
     value = settings.get(key, default)
     try:
         number = int(value)
@@ -65,8 +93,9 @@ def _int(settings: Mapping[str, Any], key: str, default: int) -> int:
         raise ResourceConfigurationError(
             f'{key} must be a whole number, not {value!r}'
         ) from None
-    if number < 1:
-        raise ResourceConfigurationError(f'{key} must be positive: {value!r}')
+    if number < minimum:
+        what = 'positive' if minimum == 1 else f'at least {minimum}'
+        raise ResourceConfigurationError(f'{key} must be {what}: {value!r}')
     return number
 
 
@@ -84,6 +113,11 @@ KNOWN_SETTINGS = frozenset(
         'restkit.unknown_fields',
         'restkit.cross_origin_protection',
         'restkit.trusted_origins',
+        'restkit.cors.origins',
+        'restkit.cors.credentials',
+        'restkit.cors.max_age',
+        'restkit.cors.expose_headers',
+        'restkit.cors.allow_headers',
         'restkit.resources',
         'restkit.openapi',
         'restkit.openapi.json_path',
@@ -169,6 +203,95 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
         trusted_origins=frozenset(
             aslist(settings.get('restkit.trusted_origins', ''))
         ),
+        cors=parse_cors_settings(settings),
+    )
+
+
+def _strings(settings: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A list-valued setting: a whitespace-separated string or a list."""
+    value = settings.get(key, '')
+    if isinstance(value, str):
+        return tuple(value.split())
+    items = tuple(value) if isinstance(value, Iterable) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        raise ResourceConfigurationError(
+            f'{key} must be a whitespace-separated string or a list of '
+            f'strings, not {value!r}'
+        )
+    return tuple(word for item in items for word in item.split())
+
+
+def cors_configured(settings: Mapping[str, Any]) -> bool:
+    """Whether the raw ``restkit.cors.origins`` setting names anything.
+
+    Read at configuration time, before the settings are parsed (and
+    checked), to decide which routes may need CORS.
+    """
+    value = settings.get('restkit.cors.origins')
+    if isinstance(value, str):
+        return bool(value.split())
+    return bool(value)
+
+
+def parse_origins(origins: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """Check CORS origins: ``('*',)`` or ``scheme://host[:port]`` values."""
+    if origins == ('*',):
+        return origins
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ResourceConfigurationError(
+                f'{what}: {origin!r} is not an origin; expected '
+                'scheme://host[:port] (or "*" alone)'
+            )
+    return origins
+
+
+_BOOLEANS = {
+    'true': True,
+    'yes': True,
+    'on': True,
+    '1': True,
+    'false': False,
+    'no': False,
+    'off': False,
+    '0': False,
+}
+
+
+def parse_cors_settings(settings: Mapping[str, Any]) -> CorsSettings:
+    """Build :class:`CorsSettings` from a Pyramid settings mapping."""
+    key = 'restkit.cors.origins'
+    origins = parse_origins(_strings(settings, key), key)
+    key = 'restkit.cors.credentials'
+    raw = settings.get(key, False)
+    credentials = (
+        raw
+        if isinstance(raw, bool)
+        else _BOOLEANS.get(str(raw).strip().lower())
+    )
+    if credentials is None:
+        raise ResourceConfigurationError(
+            f'{key} must be true or false, not {raw!r}'
+        )
+    key = 'restkit.cors.max_age'
+    max_age = None
+    if str(settings.get(key, '')).strip():
+        max_age = _int(settings, key, 0, minimum=0)
+    headers = {}
+    for name in ('expose_headers', 'allow_headers'):
+        key = f'restkit.cors.{name}'
+        values = _strings(settings, key)
+        for value in values:
+            if not _TOKEN.fullmatch(value):
+                raise ResourceConfigurationError(
+                    f'{key}: {value!r} is not a header name'
+                )
+        headers[name] = values
+    return CorsSettings(
+        origins=origins,
+        credentials=credentials,
+        max_age=max_age,
+        **headers,
     )
 
 

@@ -47,6 +47,7 @@ from typing import Any
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.interfaces import IRequest, IRouteRequest, IRoutesMapper
 
+from .cors import attach
 from .crossorigin import is_cross_origin, refusal
 from .errors import MethodOverrideError, ParseError
 from .formats.form import multipart_boundary, parse_form, remove_field
@@ -175,3 +176,5 @@ def _route(request: Any) -> None:
         request.request_iface = registry.queryUtility(
             IRouteRequest, name=route.name, default=IRequest
         )
+        # The route's CORS headers, as its factory would ask for them.
+        attach(request, route)

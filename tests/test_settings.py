@@ -7,7 +7,7 @@ from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationExecutionError
 
 from pyramid_restkit.errors import ResourceConfigurationError
-from pyramid_restkit.settings import Settings, parse_settings
+from pyramid_restkit.settings import CorsSettings, Settings, parse_settings
 
 
 def test_defaults():
@@ -107,7 +107,8 @@ def test_default_must_be_enabled():
         ('restkit.max_body', "did you mean 'restkit.max_body_size'?"),
         ('restkit.media_type', "did you mean 'restkit.media_types'?"),
         ('restkit.openapi.tile', "did you mean 'restkit.openapi.title'?"),
-        ('restkit.zzzzzzzzzzzz', '(known: restkit.cross_origin_protection'),
+        ('restkit.zzzzzzzzzzzz', '(known: restkit.cors.allow_headers'),
+        ('restkit.cors.origin', "did you mean 'restkit.cors.origins'?"),
     ],
 )
 def test_an_unknown_restkit_setting_is_a_configuration_error(key, hint):
@@ -128,3 +129,104 @@ def test_an_unknown_setting_stops_the_include():
         config.include('pyramid_restkit')
         config.commit()
     assert "did you mean 'restkit.max_depth'?" in str(info.value)
+
+
+# -- restkit.cors.* ------------------------------------------------------
+
+
+def test_cors_is_off_by_default():
+    cors = parse_settings({}).cors
+    assert cors == CorsSettings()
+    assert cors.origins == ()
+    assert cors.credentials is False
+    assert cors.max_age is None
+
+
+@pytest.mark.parametrize(
+    'origins',
+    [
+        'https://a.example  http://b.example:8080\n',
+        ['https://a.example', 'http://b.example:8080'],
+        ('https://a.example http://b.example:8080',),
+    ],
+)
+def test_cors_origins_are_a_list_setting(origins):
+    cors = parse_settings({'restkit.cors.origins': origins}).cors
+    assert cors.origins == ('https://a.example', 'http://b.example:8080')
+
+
+def test_cors_values_are_parsed_and_written_back():
+    raw = {
+        'restkit.cors.origins': ' * ',
+        'restkit.cors.credentials': 'yes',
+        'restkit.cors.max_age': '600',
+        'restkit.cors.expose_headers': 'X-Total X-Request-Id',
+        'restkit.cors.allow_headers': ['X-Requested-With'],
+    }
+    settings = parse_settings(raw)
+    assert settings.cors == CorsSettings(
+        origins=('*',),
+        credentials=True,
+        max_age=600,
+        expose_headers=('X-Total', 'X-Request-Id'),
+        allow_headers=('X-Requested-With',),
+    )
+    written = settings.as_settings()
+    assert written['restkit.cors.origins'] == ('*',)
+    assert written['restkit.cors.credentials'] is True
+    assert written['restkit.cors.max_age'] == 600
+    assert 'restkit.cors.max_age' not in Settings().as_settings()
+    assert parse_settings(written) == settings
+
+
+@pytest.mark.parametrize(
+    ('value', 'expected'),
+    [
+        (True, True),
+        (False, False),
+        ('off', False),
+        (' ON ', True),
+        ('0', False),
+    ],
+)
+def test_cors_credentials_are_a_strict_boolean(value, expected):
+    settings = parse_settings({'restkit.cors.credentials': value})
+    assert settings.cors.credentials is expected
+
+
+def test_cors_max_age_zero_is_sent():
+    assert parse_settings({'restkit.cors.max_age': 0}).cors.max_age == 0
+    assert parse_settings({'restkit.cors.max_age': ' '}).cors.max_age is None
+
+
+@pytest.mark.parametrize(
+    ('key', 'value', 'message'),
+    [
+        ('restkit.cors.origins', 'https://a.example/', 'is not an origin'),
+        ('restkit.cors.origins', 'a.example', 'is not an origin'),
+        ('restkit.cors.origins', 'null', 'is not an origin'),
+        ('restkit.cors.origins', '* https://a.example', 'is not an origin'),
+        ('restkit.cors.origins', 42, 'a list of strings'),
+        ('restkit.cors.origins', ['https://a.example', 1], 'list of strings'),
+        ('restkit.cors.credentials', 'maybe', 'true or false'),
+        ('restkit.cors.max_age', '-1', 'at least 0'),
+        ('restkit.cors.max_age', '1h', 'whole number'),
+        ('restkit.cors.expose_headers', 'X-Ok X:Bad', 'not a header name'),
+        ('restkit.cors.allow_headers', ['Bad,Comma'], 'not a header name'),
+    ],
+)
+def test_bad_cors_values_name_the_key(key, value, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        parse_settings({key: value})
+    assert key in str(info.value)
+    assert message in str(info.value)
+
+
+def test_bad_cors_settings_fail_at_config_time():
+    config = Configurator(
+        settings={'restkit.cors.origins': 'https://a.example/path'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    with pytest.raises(ConfigurationExecutionError, match='not an origin'):
+        config.commit()

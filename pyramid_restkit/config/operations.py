@@ -11,6 +11,7 @@ from typing import Any
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from ..cors import CorsFactory, Preflight, route_cors
 from ..errors import ResourceConfigurationError
 from ..media import MediaType, MediaTypes
 from ..negotiation import Negotiator
@@ -215,3 +216,28 @@ def _build_media_setup(
             table.negotiators[key] = negotiator
     parsers = media_types.parsers(names, 'media_types' in opts.given)
     return negotiator, forced, parsers
+
+
+def install_cors(
+    route: RouteInfo,
+    operations: Mapping[str, Options],
+    factory: CorsFactory,
+    resource_origins: tuple[str, ...] | None,
+    settings: Settings,
+) -> None:
+    """Give a route that may have CORS origins its CORS, at commit.
+
+    ``factory`` (the route's) then asks for the CORS headers, and the
+    route's ``OPTIONS`` answers preflights first; with no origin for any
+    verb (``cors_origins=[]`` on the resource) neither does anything.
+    """
+    factory.cors = cors = route_cors(
+        route.allow,
+        {opts.verb: opts.cors_origins for opts in operations.values()},
+        resource_origins,
+        settings.cors,
+    )
+    if cors is not None:
+        route.operations['OPTIONS'] = Preflight(
+            cors, route.operations['OPTIONS']
+        )

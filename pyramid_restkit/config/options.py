@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import ResourceConfigurationError
 from ..schemas import as_schema
+from ..settings import ORIGIN
 
 COLLECTION_VERBS = {
     'collection_get': 'GET',
@@ -503,10 +504,6 @@ def _cache_control(value: Any, what: str, _: Any) -> str | None:
     return ', '.join(parts)
 
 
-#: An origin as browsers send it: ``scheme://host[:port]``, nothing more.
-_ORIGIN = re.compile(r'[a-z][a-z0-9+.-]*://[^/?#@\s]+')
-
-
 def _origins(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
     """CORS origins: ``'*'``, or a list (or whitespace-separated string)
     of ``scheme://host[:port]`` values."""
@@ -522,7 +519,7 @@ def _origins(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
     if origins == ('*',):
         return origins
     for origin in origins:
-        if not _ORIGIN.fullmatch(origin):
+        if not ORIGIN.fullmatch(origin):
             raise ResourceConfigurationError(
                 f'{what}: {origin!r} is not an origin; expected '
                 f'scheme://host[:port] (or "*" alone)'

@@ -21,6 +21,7 @@ from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
 
+from ..cors import CorsFactory
 from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
@@ -33,12 +34,14 @@ from ..patterns import (
     suffix_pregenerator,
     with_suffix,
 )
-from ..settings import Settings
+from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
-from .operations import RouteTable, build_operation
+from .operations import RouteTable, build_operation, install_cors
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
 
 _OBJECT_NEW: Any = object.__new__
+#: A route that may have CORS: its factory and the resource's origins.
+CorsSetup = tuple[CorsFactory, tuple[str, ...] | None] | None
 
 
 def _takes_context(cls: type) -> bool:
@@ -205,6 +208,13 @@ def add_resource(
             stacklevel=2,
         )
 
+    factory = config.maybe_dotted(factory)
+    # NOTE: a route that may have CORS origins gets a factory that asks for
+    # its CORS headers (set at commit, when the settings are known); the
+    # others keep theirs and pay nothing (pyramid_restkit.cors).
+    cors_setting = cors_configured(config.get_settings()) or bool(
+        defaults.cors_origins
+    )
     options_attr = {'collection': 'collection_options', 'item': 'options'}
     intr = config.introspectable(
         'restkit resources',
@@ -236,11 +246,14 @@ def add_resource(
             operations[custom_options] = defaults.for_verb('OPTIONS').merged(
                 _own_options(cls, custom_options, where, schemas)
             )
-        infos.append((route_name, route, operations))
+        cors: CorsSetup = None
+        if cors_setting or any(o.cors_origins for o in operations.values()):
+            cors = (CorsFactory(factory), defaults.cors_origins)
+        infos.append((route_name, route, operations, cors))
         config.add_route(
             route_name,
             with_suffix(pattern),
-            factory=factory,
+            factory=factory if cors is None else cors[0],
             format_suffix=True,
             pregenerator=suffix_pregenerator,
             _info=info,
@@ -400,7 +413,7 @@ def _register_resource(
     cls: type,
     name: str,
     where: str,
-    infos: list[tuple[str, RouteInfo, dict[str, Options]]],
+    infos: list[tuple[str, RouteInfo, dict[str, Options], CorsSetup]],
     takes_context: bool,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
@@ -408,7 +421,7 @@ def _register_resource(
     media_types: MediaTypes = registry.getUtility(IMediaTypes)
     table: RouteTable = registry.getUtility(IRestkitRoutes)
     default_permission = registry.queryUtility(IDefaultPermission)
-    for route_name, route, operations in infos:
+    for route_name, route, operations, cors in infos:
         for attr, opts in operations.items():
             _claim_operation_id(
                 table, opts.operation_id_of(name, attr), where, attr
@@ -429,6 +442,8 @@ def _register_resource(
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
             route.operations['OPTIONS'] = table.options_view(route.allow)
+        if cors is not None:
+            install_cors(route, operations, cors[0], cors[1], settings)
         table[route_name] = route
 
 

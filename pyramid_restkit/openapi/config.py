@@ -15,10 +15,11 @@ from typing import Any
 from pyramid.interfaces import PHASE2_CONFIG, PHASE3_CONFIG, IRoutesMapper
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from ..cors import CorsFactory, DocsOptions, route_cors
 from ..errors import ResourceConfigurationError
-from ..interfaces import IMediaTypes, IOpenAPI
+from ..interfaces import IMediaTypes, IOpenAPI, IRestkitSettings
 from ..media import MediaTypes
-from ..settings import parse_openapi_settings
+from ..settings import Settings, cors_configured, parse_openapi_settings
 from .info import OpenAPIInfo
 from .views import (
     DOCS_EXTRA,
@@ -73,6 +74,24 @@ def setup_openapi(config: Any) -> None:
     added = []
     public = NO_PERMISSION_REQUIRED
     read = ('GET', 'HEAD')
+    # NOTE: the documentation routes follow restkit.cors.* (read here, as
+    # the paths are; the origins are checked with the other settings).
+    cors = cors_configured(config.get_settings())
+    factories: list[CorsFactory] = []
+
+    def add_route(route: str, path: str) -> None:
+        factory = None
+        if cors:
+            factory = CorsFactory()
+            factories.append(factory)
+            config.add_view(
+                DocsOptions(factory, 'GET, HEAD, OPTIONS'),
+                route_name=route,
+                request_method='OPTIONS',
+                permission=public,
+            )
+        config.add_route(route, path, factory=factory)
+
     for key, path, view in (
         ('json', options.json_path, openapi_json_view),
         ('yaml', options.yaml_path, openapi_yaml_view),
@@ -80,7 +99,7 @@ def setup_openapi(config: Any) -> None:
         if path is None:
             continue
         route = OPENAPI_ROUTES[key]
-        config.add_route(route, path)
+        add_route(route, path)
         config.add_view(
             view, route_name=route, request_method=read, permission=public
         )
@@ -98,8 +117,8 @@ def setup_openapi(config: Any) -> None:
             folder = None
         if folder is not None:
             prefix = options.docs_path.rstrip('/')
-            config.add_route(OPENAPI_ROUTES['docs'], options.docs_path)
-            config.add_route(OPENAPI_ROUTES['assets'], prefix + '/{file}')
+            add_route(OPENAPI_ROUTES['docs'], options.docs_path)
+            add_route(OPENAPI_ROUTES['assets'], prefix + '/{file}')
             config.add_view(
                 DocsView(options.docs_ui, OPENAPI_ROUTES['assets']),
                 route_name=OPENAPI_ROUTES['docs'],
@@ -116,6 +135,17 @@ def setup_openapi(config: Any) -> None:
     if not added:
         return
     registry = config.registry
+
+    def set_cors() -> None:
+        settings: Settings = registry.getUtility(IRestkitSettings)
+        for factory in factories:
+            factory.cors = route_cors(
+                'GET, HEAD, OPTIONS', {}, None, settings.cors
+            )
+
+    if factories:
+        # NOTE: phase 2, once the settings (phase 1) are parsed.
+        config.action(('restkit openapi cors',), set_cors, order=PHASE2_CONFIG)
 
     def routes_last() -> None:
         # PERF: the include adds these routes before the application's

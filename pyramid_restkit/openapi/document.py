@@ -51,6 +51,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..cors import unwrap
 from ..decorators import OPERATION_ATTR
 from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from ..media import MediaTypes
@@ -172,7 +173,7 @@ class _Builder:
             template = resource_template(route_data['pattern'])
             item = self.paths.setdefault(template.path, {})
             for attr, opts in intr['operations'].items():
-                operation = route.operations.get(opts.verb)
+                operation = unwrap(route.operations.get(opts.verb))
                 # NOTE: both routes have a GET; the runtime tells whose.
                 if not isinstance(operation, Operation) or (
                     operation.attr != attr

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import colander
 
 from ..annotations import returns_none
+from ..crossorigin import SAFE_METHODS
 from ..decorators import OPERATION_ATTR
 from ..formats.xml import PROBLEM_NAMESPACE
 from ..media import MediaType, MediaTypes
@@ -99,6 +100,15 @@ ERROR_DESCRIPTIONS = {
     415: 'The body is in a media type that is not accepted here.',
     422: 'The request is not valid.',
 }
+
+#: The 403 of the cross-origin protection, alone or with a permission's.
+CROSS_ORIGIN = (
+    'The request came from another origin (cross-origin protection).'
+)
+PERMISSION_OR_CROSS_ORIGIN = (
+    'The permission is missing, or the request came from another origin '
+    '(cross-origin protection).'
+)
 
 #: The header of a ``201`` to a ``POST`` (see :meth:`Responses.build`).
 LOCATION_HEADER: dict[str, Any] = {
@@ -211,6 +221,12 @@ class Responses:
             if self.security_schemes:
                 errors[401] = ERROR_DESCRIPTIONS[401]
             errors[403] = ERROR_DESCRIPTIONS[403]
+        if settings.cross_origin_protection and verb not in SAFE_METHODS:
+            # NOTE: what a browser sent from another origin is refused,
+            # before the permission is checked (pyramid_restkit.crossorigin).
+            errors[403] = (
+                PERMISSION_OR_CROSS_ORIGIN if 403 in errors else CROSS_ORIGIN
+            )
         if operation.negotiator is not None:
             errors[406] = ERROR_DESCRIPTIONS[406]
         if parses:

@@ -36,6 +36,7 @@ from pyramid.scripts.common import parse_vars
 
 from pyramid_restkit.annotations import returns_none
 from pyramid_restkit.config.options import HTTP_OPTIONS
+from pyramid_restkit.cors import unwrap
 from pyramid_restkit.interfaces import IOpenAPI, IRestkitRoutes
 from pyramid_restkit.views import VERB_ORDER, Operation
 
@@ -343,7 +344,9 @@ def operation_rows(registry: Any, cwd: Path) -> list[Row]:
             for verb in VERB_ORDER:
                 if verb not in operations:
                     continue
-                row = _operation_row(operations[verb], intr['operations'])
+                row = _operation_row(
+                    unwrap(operations[verb]), intr['operations']
+                )
                 rows.append(
                     {
                         'resource': intr['name'],

@@ -125,6 +125,46 @@ def test_get_app_loads_the_entry_point(ini: str, tmp_path: Path) -> None:
     assert test.get('/docs').content_type == 'text/html'
 
 
+def test_the_ini_file_allows_one_cors_origin(ini: str) -> None:
+    test = TestApp(get_app(ini))
+    page = 'http://localhost:8000'
+    preflight = test.options(
+        '/posts',
+        headers={'Origin': page, 'Access-Control-Request-Method': 'POST'},
+        status=204,
+    )
+    assert preflight.headers['Access-Control-Allow-Origin'] == page
+    assert 'POST' in preflight.headers['Access-Control-Allow-Methods']
+    created = test.post_json(
+        '/posts',
+        {'title': 'From a page', 'body': 'b'},
+        headers={'Origin': page, 'Sec-Fetch-Site': 'same-site'},
+        status=201,
+    )
+    assert created.headers['Access-Control-Allow-Origin'] == page
+    # another origin: neither CORS headers nor writes
+    other = {'Origin': 'http://localhost:9999', 'Sec-Fetch-Site': 'same-site'}
+    refused = test.post_json(
+        '/posts', {'title': 'x'}, headers=other, status=403
+    )
+    assert 'Access-Control-Allow-Origin' not in refused.headers
+    # the demo's own pages are same-origin: forms and /docs work as before
+    form = test.post(
+        '/posts',
+        {'title': 'From the form', 'body': 'b'},
+        headers={'Sec-Fetch-Site': 'same-origin', 'Accept': 'text/html'},
+    )
+    assert form.status_int in (201, 303)
+    docs = test.get('/docs', headers={'Sec-Fetch-Site': 'same-origin'})
+    assert docs.content_type == 'text/html'
+    assert (
+        test.get('/openapi.json', headers={'Origin': page}).headers[
+            'Access-Control-Allow-Origin'
+        ]
+        == page
+    )
+
+
 # -- the start-up message --------------------------------------------------
 
 

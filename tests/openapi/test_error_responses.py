@@ -71,13 +71,14 @@ def test_error_statuses(config: Configurator, make_app: MakeApp) -> None:
         ('/p', 'get'): ['200', '400', '406'],
         # no PUT, PATCH or DELETE here: an override to one is the path's
         # 405, never the POST's (see test_405_belongs_to_the_path)
-        ('/p', 'post'): ['201', '400', '406', '413', '415'],
+        # unsafe verbs: the cross-origin protection's 403
+        ('/p', 'post'): ['201', '400', '403', '406', '413', '415'],
         ('/p/{id}', 'get'): ['200', '400', '406'],
-        ('/p/{id}', 'put'): ['200', '400', '406', '413', '415'],
-        ('/p/{id}', 'patch'): ['200', '400', '406', '413', '415'],
-        ('/p/{id}', 'delete'): ['204', '400', '406'],
+        ('/p/{id}', 'put'): ['200', '400', '403', '406', '413', '415'],
+        ('/p/{id}', 'patch'): ['200', '400', '403', '406', '413', '415'],
+        ('/p/{id}', 'delete'): ['204', '400', '403', '406'],
         # every verb an override may name is there
-        ('/p/{id}', 'post'): ['200', '400', '406', '413', '415'],
+        ('/p/{id}', 'post'): ['200', '400', '403', '406', '413', '415'],
     }
     for (path, verb), found in expected.items():
         assert statuses(op(doc, path, verb)) == found, (path, verb)
@@ -138,6 +139,7 @@ def test_validation_status_422(
     assert statuses(op(doc, '/p', 'post')) == [
         '201',
         '400',
+        '403',
         '406',
         '413',
         '415',
@@ -238,7 +240,18 @@ def test_permissions_without_a_security_scheme(
         assert '403' in operation['responses']
         assert '401' not in operation['responses']
         assert 'security' not in operation
-    assert '403' not in op(doc, '/p/{id}', 'put')['responses']
+    described = {
+        verb: op(doc, '/p/{id}', verb)['responses']['403']['description']
+        for verb in ('get', 'delete', 'put')
+    }
+    # a permission, the cross-origin protection, or both
+    assert described == {
+        'get': 'The permission is missing.',
+        'delete': 'The permission is missing, or the request came from '
+        'another origin (cross-origin protection).',
+        'put': 'The request came from another origin (cross-origin '
+        'protection).',
+    }
     assert 'securitySchemes' not in doc['components']
     res = app.get('/p/1')
     conforms(doc, '/p/{id}', 'get', res)
@@ -286,6 +299,39 @@ def test_permissions_with_security_schemes(
     assert not {'401', '403'} & set(public['responses'])
     res = app.delete('/p/1', status=403)
     conforms(doc, '/p/{id}', 'delete', res)
+
+
+@pytest.mark.parametrize(
+    'settings', [{'restkit.cross_origin_protection': 'off'}]
+)
+def test_the_cross_origin_403_follows_the_protection(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(Plain, collection_path='/p', path='/p/{id}')
+    app = make_app()
+    doc = document(app)
+    for path, verb in [
+        ('/p', 'post'),
+        ('/p/{id}', 'put'),
+        ('/p/{id}', 'delete'),
+    ]:
+        assert '403' not in op(doc, path, verb)['responses']
+    app.delete('/p/1', headers={'Origin': 'https://evil.test'}, status=204)
+
+
+def test_the_cross_origin_403_is_sent_as_documented(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(Plain, collection_path='/p', path='/p/{id}')
+    app = make_app()
+    doc = document(app)
+    for accept in ('application/json', 'application/xml', 'text/plain'):
+        res = app.delete(
+            '/p/1',
+            headers={'Origin': 'https://evil.test', 'Accept': accept},
+            status=403,
+        )
+        conforms(doc, '/p/{id}', 'delete', res)
 
 
 # -- problem details ----------------------------------------------------------

@@ -236,6 +236,7 @@ def test_declared_responses(config: Configurator, make_app: MakeApp) -> None:
         '202',
         '303',
         '400',
+        '403',
         '404',
         '406',
         '409',
