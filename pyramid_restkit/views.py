@@ -37,6 +37,7 @@ from webob.multidict import MultiDict
 from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
 from .schemas import Output, Validator
+from .versioning import Versioning
 
 #: ``environ`` key holding the verb sent before a method override, and the
 #: form field that carries an override (the tween owns both).
@@ -67,6 +68,13 @@ class RouteInfo:
         self.operations: dict[str, View] = {}
         #: Chooses the format of errors raised before an operation chose.
         self.negotiator: Negotiator | None = None
+        #: The route's full pattern (route prefix included).
+        self.pattern = ''
+        #: With versioning (empty without): each version the route serves
+        #: -> the ``Allow`` of that version, and each verb -> the versions
+        #: that serve it (``HEAD`` as ``GET``, ``OPTIONS`` as any verb).
+        self.allow_by_version: dict[str, str] = {}
+        self.verb_versions: dict[str, frozenset[str]] = {}
 
 
 class Operation:
@@ -94,6 +102,8 @@ class Operation:
         max_depth: int,
         max_fields: int = 1000,
         media_options: Mapping[str, Mapping[str, Any]] | None = None,
+        versioning: Versioning | None = None,
+        versions: frozenset[str] | None = None,
     ) -> None:
         self.cls = cls
         self.attr = attr
@@ -109,6 +119,10 @@ class Operation:
         self.max_depth = max_depth
         self.max_fields = max_fields
         self.media_options = media_options or {}
+        #: ``None`` without ``restkit.versioning`` (no version code runs).
+        self.versioning = versioning
+        #: The versions that serve the operation; ``None``: every one.
+        self.versions = versions
 
     def __call__(self, context: Any, request: Any) -> Response:
         # NOTE: first, so that nothing after it (a security policy, the
@@ -125,6 +139,12 @@ class Operation:
             if media is None:
                 raise not_acceptable(negotiator, request)
         request.restkit_media = media
+        versioning = self.versioning
+        if versioning is None:
+            request.api_version = None
+        elif versioning.check(request, media, self.versions) and not vary:
+            # The version came from Accept, whatever chose the media type.
+            vary = request.restkit_vary = True
         validator = self.validator
         if validator is None:
             request.validated = {}
@@ -354,6 +374,35 @@ def options_view(allow: str) -> View:
         response = Response(status=204)
         del response.content_type
         response.allow = allow
+        return response
+
+    return options
+
+
+def versioned_options_view(route: RouteInfo, versioning: Versioning) -> View:
+    """The automatic OPTIONS of a versioned route: 204 with the ``Allow``
+    of the request's version.
+
+    The version is read as an operation reads it (in path mode the
+    deriver has checked it); one the route does not serve gets the mode's
+    error.
+    """
+    served = frozenset(route.allow_by_version)
+
+    def options(context: Any, request: Any) -> Response:
+        headers = []
+        if versioning.mode != 'path':
+            media = None
+            if versioning.mode == 'accept':
+                headers.append(('Vary', 'Accept'))
+                if route.negotiator is not None:
+                    media = route.negotiator.select(request)[0]
+            version = versioning.requested(request, media)
+            if version not in served:
+                raise versioning.refusal(version, 'OPTIONS', served)
+            request.api_version = version
+        response = Response(status=204, headerlist=headers)
+        response.allow = route.allow_by_version[request.api_version]
         return response
 
     return options

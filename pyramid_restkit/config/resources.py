@@ -37,6 +37,7 @@ from ..settings import Settings
 from ..views import VERB_ORDER, RouteInfo, View
 from .operations import RouteTable, build_operation
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
+from .versions import version_route
 
 _OBJECT_NEW: Any = object.__new__
 
@@ -229,6 +230,7 @@ def add_resource(
     ):
         allow = _allow(opts.verb for opts in operations.values())
         route = RouteInfo(allow)
+        route.pattern = full
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
         if callable(getattr(cls, custom_options, None)):
             # The resource's options but its permission (OPTIONS needs
@@ -429,6 +431,8 @@ def _register_resource(
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
             route.operations['OPTIONS'] = table.options_view(route.allow)
+        if table.versioning is not None:
+            version_route(route, table.versioning, where)
         table[route_name] = route
 
 
