@@ -211,8 +211,15 @@ class Responses:
             if self.security_schemes:
                 errors[401] = ERROR_DESCRIPTIONS[401]
             errors[403] = ERROR_DESCRIPTIONS[403]
-        if operation.negotiator is not None:
+        versioning = operation.versioning
+        mode = versioning.mode if versioning is not None else None
+        if operation.negotiator is not None or mode == 'accept':
+            # Accept versioning refuses an unknown version with a 406,
+            # even where the media type is forced.
             errors[406] = ERROR_DESCRIPTIONS[406]
+        if mode == 'path':
+            # An unknown (or excluded) version in the path names nothing.
+            errors[404] = ERROR_DESCRIPTIONS[404]
         if parses:
             errors[413] = ERROR_DESCRIPTIONS[413]
             errors[415] = ERROR_DESCRIPTIONS[415]
