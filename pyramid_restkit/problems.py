@@ -306,8 +306,13 @@ def method_not_allowed_view(exc: Exception, request: Any) -> Response:
         try:
             allow = _version_allow(request, route, versioning)
         except HTTPError as refusal:
-            # NOTE: path versioning: no such resource, whatever the verb.
-            return http_error_view(refusal, request)
+            # NOTE: path versioning: no such resource, whatever the verb;
+            # answered as if raised (an application's not-found view
+            # included).
+            response: Response = request.invoke_exception_view(
+                (type(refusal), refusal, None), reraise=True
+            )
+            return response
     if HTTPMethodNotAllowed in routes.application_error_contexts:
         response = application_view(
             HTTPMethodNotAllowed(headers={'Allow': allow}), request

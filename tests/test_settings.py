@@ -130,7 +130,7 @@ def test_an_unknown_setting_stops_the_include():
     assert "did you mean 'restkit.max_depth'?" in str(info.value)
 
 
-# -- versioning ----------------------------------------------------------------
+# -- versioning ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -173,7 +173,7 @@ def test_versioning_settings(values, mode, versions):
     [
         (
             {'restkit.versioning': 'cookie', 'restkit.versions': '1'},
-            "restkit.versioning must be one of accept, path, query, header, "
+            'restkit.versioning must be one of accept, path, query, header, '
             "not 'cookie'",
         ),
         ({'restkit.versioning': 'header'}, 'needs restkit.versions'),

@@ -258,7 +258,7 @@ class PRestkitCommand:
         parser.add_argument(
             '--version',
             default=None,
-            help="The document of this API version (restkit.versions; "
+            help='The document of this API version (restkit.versions; '
             'default: the default version).',
         )
         _add_config_arguments(parser)
