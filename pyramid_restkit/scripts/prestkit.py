@@ -226,6 +226,8 @@ class PRestkitCommand:
             self.out(format_table(rows))
         elif args.glob:
             self.out(f'No restkit operation matches {args.glob!r}.')
+        elif args.version is not None:
+            self.out(f'No restkit operation in API version {args.version!r}.')
         else:
             self.out('No restkit resources.')
         for name, attr, meant in near:
