@@ -244,14 +244,3 @@ def api_version(request: Any) -> str | None:
         request, getattr(request, 'restkit_media', None)
     )
 
-
-def allowed(allow: str, verbs: Collection[str]) -> str:
-    """``allow`` (an ``Allow`` value) keeping only ``verbs``, and
-    ``OPTIONS``; ``HEAD`` goes with ``GET``."""
-    return ', '.join(
-        verb
-        for verb in allow.split(', ')
-        if verb in verbs
-        or verb == 'OPTIONS'
-        or (verb == 'HEAD' and 'GET' in verbs)
-    )

@@ -443,3 +443,52 @@ def test_yaml_resources() -> None:
     assert app.options('/x/widgets/5', headers=TWO).headers['Allow'] == (
         'GET, HEAD, DELETE, OPTIONS'
     )
+
+
+# -- edges --------------------------------------------------------------------
+
+
+class Forced:
+    def __init__(self, request):
+        self.request = request
+
+    @operation(media_type='json')
+    def get(self):
+        # a Vary the application set itself is kept, not doubled
+        self.request.response.vary = ('api-version',)
+        return {'version': self.request.api_version}
+
+
+def test_a_route_of_forced_media_types_in_accept_mode() -> None:
+    config = Configurator(
+        settings={'restkit.versioning': 'accept', 'restkit.versions': '1 2'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.add_resource(Forced, path='/forced')
+    app = webtest.TestApp(config.make_wsgi_app())
+    headers = {'Accept': 'text/html; version=2'}
+    assert app.get('/forced', headers=headers).json == {'version': '2'}
+    res = app.options('/forced', headers=headers)
+    assert res.headers['Allow'] == 'GET, HEAD, OPTIONS'
+
+
+def test_header_mode_keeps_the_application_vary() -> None:
+    config = Configurator(
+        settings={'restkit.versioning': 'header', 'restkit.versions': '1 2'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.add_resource(Forced, path='/forced')
+    app = webtest.TestApp(config.make_wsgi_app())
+    res = app.get('/forced', headers={'Api-Version': '2'})
+    assert res.json == {'version': '2'}
+    assert res.headers['Vary'] == 'api-version'
+
+
+def test_a_405_on_a_route_the_version_does_not_serve() -> None:
+    app = declared('scan')
+    # gadgets' collection is in version 2 only: version 1 lists every verb
+    res = app.put('/x/gadgets', status=405)
+    assert res.headers['Allow'] == 'GET, HEAD, OPTIONS'
+    assert sorted(vary(res)) == ['Accept', 'Api-Version']

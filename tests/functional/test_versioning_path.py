@@ -254,3 +254,20 @@ def test_plain_routes_read_the_placeholder() -> None:
     assert app.get('/v2/health').text == 'v2'
     assert app.get('/').text == 'None'
     app.get('/v3/health', status=404)
+
+
+def test_a_405_on_a_route_the_version_does_not_serve() -> None:
+    config = Configurator(
+        settings={'restkit.versioning': 'path', 'restkit.versions': '1 2'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.scan('tests.fixtures.versioned')
+    app = app_of(config)
+    # gadgets' collection is in version 2 only: /1/gadgets is nothing
+    res = app.put('/1/gadgets', status=404)
+    assert res.json['detail'] == (
+        "PUT is not available here in API version '1'. Versions: 2."
+    )
+    res = app.put('/2/gadgets', status=405)
+    assert res.headers['Allow'] == 'GET, HEAD, OPTIONS'
