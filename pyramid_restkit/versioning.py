@@ -243,4 +243,3 @@ def api_version(request: Any) -> str | None:
     return versioning.requested(
         request, getattr(request, 'restkit_media', None)
     )
-

@@ -257,13 +257,7 @@ class PRestkitCommand:
             default='json',
             help='Print JSON (the default) or YAML.',
         )
-        parser.add_argument(
-            '--version',
-            default=None,
-            help='The document of this API version (restkit.versions; '
-            'default: the default version).',
-        )
-        _add_config_arguments(parser)
+        _add_config_arguments(parser, 'The document of this API version.')
 
         def read(registry: Any, args: argparse.Namespace) -> bytes:
             openapi = registry.queryUtility(IOpenAPI)
@@ -288,7 +282,10 @@ class _LoadError(Exception):
     """The application loaded, but the command cannot work with it."""
 
 
-def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_config_arguments(
+    parser: argparse.ArgumentParser, version_help: str
+) -> None:
+    parser.add_argument('--version', default=None, help=version_help)
     parser.add_argument(
         'config_uri',
         nargs='?',
@@ -328,12 +325,7 @@ def _make_parser(prog: str, description: str) -> _Parser:
             'match this glob pattern.'
         ),
     )
-    parser.add_argument(
-        '--version',
-        default=None,
-        help='Only the operations this API version serves.',
-    )
-    _add_config_arguments(parser)
+    _add_config_arguments(parser, 'Only what this API version serves.')
     return parser
 
 

@@ -375,6 +375,9 @@ def test_accept_versions_of_an_operation(accept) -> None:
     assert body['versions'] == ['2']
     headers = {'Accept': 'application/json; version=2'}
     accept.delete('/posts/7', headers=headers, status=204)
+    unknown = {'Accept': 'application/json; version=9'}
+    body = problem(accept.delete('/posts/7', headers=unknown, status=406), 406)
+    assert body['detail'].startswith("There is no API version '9'")
     # a forced media type still reads the version of Accept
     res = accept.put('/posts/7', headers={'Accept': 'text/plain; version=2'})
     assert res.text == 'put'
