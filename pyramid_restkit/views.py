@@ -10,7 +10,9 @@ the same for every verb.
 Pyramid checks each verb's permission (the views of a route are grouped
 by permission, so ``pviews`` and ``pyramid.debug_authorization`` see
 it); then an operation checks, in the order API.md fixes: media type
-(406), body size (413), Content-Type (415), then the schema.
+(406), the API version with ``restkit.versioning`` (406 or 400, see
+:mod:`pyramid_restkit.versioning`; a path version is checked before the
+permission), body size (413), Content-Type (415), then the schema.
 Every error is raised, so Pyramid's exception views (the application's
 first, then the kit's :func:`http_error_view`) render it and transaction
 managers see ``request.exception``.
