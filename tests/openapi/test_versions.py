@@ -298,3 +298,19 @@ def test_the_docs_page_shows_each_version() -> None:
     assert res.json['detail'] == (
         "No document: no API version 'x'; versions: 1, 2, 3."
     )
+
+
+def test_the_redoc_page_shows_each_version_too() -> None:
+    config = Configurator(
+        settings={
+            'restkit.versioning': 'path',
+            'restkit.versions': 'v1 v2',
+            'restkit.openapi.docs_ui': 'redoc',
+        },
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    app = webtest.TestApp(config.make_wsgi_app())
+    page = app.get('/docs?version=v2').text
+    assert 'Redoc.init("/openapi.json?version=v2"' in page
+    assert '<a href="/docs?version=v1">v1</a> | <strong>v2</strong>' in page
