@@ -77,13 +77,18 @@ class Versioning:
         versioning), which calls for ``Vary: Accept``.  In path mode the
         version was checked before the permission, and is kept.
         """
-        if self.mode == 'path':
+        mode = self.mode
+        if mode == 'path':
             return False
+        if mode == 'accept':
+            # NOTE: the version depends on Accept, whatever chose the media
+            # type: so does the answer, a refusal included.
+            request.restkit_vary = True
         version = self.requested(request, media)
         if served is not None and version not in served:
             raise self.refusal(version, request.method, served)
         request.api_version = version
-        return self.mode == 'accept'
+        return mode == 'accept'
 
     def requested(self, request: Any, media: Any = None) -> str:
         """The known version ``request`` asks for, else the default.

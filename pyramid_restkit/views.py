@@ -144,9 +144,8 @@ class Operation:
         versioning = self.versioning
         if versioning is None:
             request.api_version = None
-        elif versioning.check(request, media, self.versions) and not vary:
-            # The version came from Accept, whatever chose the media type.
-            vary = request.restkit_vary = True
+        elif versioning.check(request, media, self.versions):
+            vary = True  # the version came from Accept
         validator = self.validator
         if validator is None:
             request.validated = {}
@@ -397,6 +396,7 @@ def versioned_options_view(route: RouteInfo, versioning: Versioning) -> View:
             media = None
             if versioning.mode == 'accept':
                 headers.append(('Vary', 'Accept'))
+                request.restkit_vary = True  # for a refusal too
                 if route.negotiator is not None:
                     media = route.negotiator.select(request)[0]
             version = versioning.requested(request, media)

@@ -370,6 +370,15 @@ def test_accept_unknown_version_is_a_406(accept, header) -> None:
     assert 'Accept' in vary(res)
 
 
+def test_accept_refusals_vary_with_accept(accept) -> None:
+    # the suffix chose the media type, Accept the (unknown) version
+    headers = {'Accept': 'application/json; version=9'}
+    res = accept.get('/posts/7.json', headers=headers, status=406)
+    assert vary(res) == ['Accept']
+    res = accept.options('/posts/7.json', headers=headers, status=406)
+    assert vary(res) == ['Accept']
+
+
 def test_accept_versions_of_an_operation(accept) -> None:
     body = problem(accept.delete('/posts/7', status=406), 406)
     assert body['versions'] == ['2']
