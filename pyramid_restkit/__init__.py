@@ -51,6 +51,7 @@ from .problems import (
 from .problems import respond_problem as problem_response
 from .schemas import RequestSchema
 from .schemas.files import File, UploadedFile
+from .versioning import api_version
 from .views import ORIGINAL_METHOD
 
 try:
@@ -64,6 +65,7 @@ __all__ = [
     'RequestSchema',
     'UploadedFile',
     'ValidationFailure',
+    'api_version',
     'get_openapi',
     'includeme',
     'operation',

@@ -8,7 +8,8 @@ from pyramid.viewderivers import preserve_view_attrs
 
 from .cors import lists
 from .crossorigin import SAFE_METHODS, is_cross_origin, refusal
-from .interfaces import IRestkitSettings
+from .interfaces import IRestkitRoutes, IRestkitSettings
+from .versioning import VERSION_HEADER, VERSION_PLACEHOLDER
 from .views import ORIGINAL_METHOD
 
 
@@ -20,7 +21,55 @@ def restkit_resource_view(view: Any, info: Any) -> Any:
     """
     if info.options.get('restkit_resource') is None:
         return view
-    return cross_origin_guard(open_options(view, info), info)
+    return version_guard(
+        cross_origin_guard(open_options(view, info), info), info
+    )
+
+
+def version_guard(view: Any, info: Any) -> Any:
+    """Path and header versioning's part that runs before anything else.
+
+    Path versioning: a version the route does not serve for the verb
+    (unknown, or excluded by ``versions=``) names no resource, so it is a
+    404 first, as a path no route matches would be (before the
+    cross-origin and permission checks); ``request.api_version`` is set
+    here.  Header versioning: every response of the route carries
+    ``Vary: Api-Version``, errors included.  Without either, the view is
+    returned unchanged: no cost per request.
+    """
+    routes = info.registry.getUtility(IRestkitRoutes)
+    versioning = routes.versioning
+    if versioning is None or versioning.mode not in ('path', 'header'):
+        return view
+    if versioning.mode == 'header':
+
+        def varied(context: Any, request: Any) -> Any:
+            request.add_response_callback(vary_api_version)
+            return view(context, request)
+
+        return preserve_view_attrs(view, varied)
+    route_name = info.options['route_name']
+    known = versioning.known
+
+    def guarded(context: Any, request: Any) -> Any:
+        version = request.matchdict[VERSION_PLACEHOLDER]
+        served = routes[route_name].verb_versions[request.method]
+        if version not in served:
+            if version not in known:
+                raise versioning.refusal(version)
+            raise versioning.refusal(version, request.method, served)
+        request.api_version = version
+        return view(context, request)
+
+    return preserve_view_attrs(view, guarded)
+
+
+def vary_api_version(request: Any, response: Any) -> None:
+    """Add ``Api-Version`` to the response's ``Vary`` (a response
+    callback of header versioning)."""
+    vary = tuple(response.vary or ())
+    if VERSION_HEADER.lower() not in (item.lower() for item in vary):
+        response.vary = (*vary, VERSION_HEADER)
 
 
 def cross_origin_guard(view: Any, info: Any) -> Any:

@@ -62,10 +62,23 @@ class MediaRange(NamedTuple):
     q: float
     #: The range had no media type parameters.
     bare: bool
+    #: Its ``version`` parameter, read only for accept versioning
+    #: (:func:`media_ranges`); ``None`` when it has none.
+    version: str | None = None
 
 
-def media_ranges(header: AcceptValidHeader) -> list[MediaRange]:
-    """The ranges of a valid header, parameters dropped for matching."""
+#: The one media type parameter the kit reads (accept versioning).
+VERSION_PARAM = 'version'
+
+
+def media_ranges(
+    header: AcceptValidHeader, versioned: bool = False
+) -> list[MediaRange]:
+    """The ranges of a valid header, parameters dropped for matching.
+
+    ``versioned`` (``restkit.versioning = accept``): each range keeps its
+    ``version`` parameter (:func:`range_version`).
+    """
     ranges = []
     for media_range, q, params, _extensions in header.parsed:
         type_, _, subtype = (
@@ -73,21 +86,43 @@ def media_ranges(header: AcceptValidHeader) -> list[MediaRange]:
         )
         # NOTE: API.md ("Details fixed"): the only parameter the kit reads
         # is ``version``, and only with ``restkit.versioning = accept``;
-        # every other one (``charset``, ``indent``...) is ignored here.
-        # TODO: accept versioning reads ``version`` from ``params`` here
-        # (the version of the range that matched the chosen type).
-        ranges.append(MediaRange(type_, subtype, q, not params))
+        # every other one (``charset``, ``indent``...) is ignored here,
+        # and ``version`` too for matching: it chooses the API version,
+        # not the media type.
+        version = range_version(params) if versioned else None
+        ranges.append(MediaRange(type_, subtype, q, not params, version))
     return ranges
 
 
-def quality(type_: str, subtype: str, ranges: Sequence[MediaRange]) -> float:
-    """The quality ``ranges`` give the media type ``type_/subtype``.
+def range_version(params: Sequence[tuple[str, str]]) -> str | None:
+    """The ``version`` parameter of a range's parameters, if any.
+
+    The name is case-insensitive (RFC 9110); WebOb has unquoted the value
+    (``version="2"`` is ``2``).  An empty value is an absent one, like an
+    empty query parameter; a range that gives different values has them
+    joined with ``", "``, which no version is (a 406).
+    """
+    values = [
+        value
+        for name, value in params
+        if name.lower() == VERSION_PARAM and value
+    ]
+    if not values:
+        return None
+    return ', '.join(dict.fromkeys(values))
+
+
+def deciding_range(
+    type_: str, subtype: str, ranges: Sequence[MediaRange]
+) -> MediaRange | None:
+    """The range that gives ``type_/subtype`` its quality, if any.
 
     The most specific matching range decides (RFC 9110 section 12.5.1);
     among equally specific ones, a range without parameters, then the
-    highest quality.  ``0.0`` when no range matches.
+    highest quality, then the first.
     """
     best: tuple[int, bool, float] | None = None
+    chosen = None
     for media_range in ranges:
         if media_range.type == type_ and media_range.subtype == subtype:
             specificity = 3
@@ -97,8 +132,17 @@ def quality(type_: str, subtype: str, ranges: Sequence[MediaRange]) -> float:
             continue
         key = (specificity, media_range.bare, media_range.q)
         if best is None or key > best:
-            best = key
-    return 0.0 if best is None else best[2]
+            best, chosen = key, media_range
+    return chosen
+
+
+def quality(type_: str, subtype: str, ranges: Sequence[MediaRange]) -> float:
+    """The quality ``ranges`` give the media type ``type_/subtype``.
+
+    That of :func:`deciding_range`; ``0.0`` when no range matches.
+    """
+    found = deciding_range(type_, subtype, ranges)
+    return 0.0 if found is None else found.q
 
 
 class Negotiator:

@@ -30,6 +30,7 @@ from .formats.json import JSONRenderer
 from .interfaces import IMediaTypes, IRestkitRoutes
 from .media import MediaType, MediaTypes, with_charset
 from .predicates import raw_path_route
+from .versioning import VERSION_HEADER, VERSION_PLACEHOLDER
 from .views import vary_accept
 
 log = logging.getLogger('pyramid_restkit')
@@ -303,7 +304,23 @@ def method_not_allowed_view(exc: Exception, request: Any) -> Response:
     the route's ``Allow``.
     """
     routes = request.registry.getUtility(IRestkitRoutes)
-    allow = routes[request.matched_route.name].allow
+    route = routes[request.matched_route.name]
+    allow = route.allow
+    vary: list[tuple[str, str]] = []
+    if route.allow_by_version:
+        versioning = routes.versioning
+        if versioning.mode == 'header':
+            vary.append(('Vary', VERSION_HEADER))
+        try:
+            allow = _version_allow(request, route, versioning)
+        except HTTPError as refusal:
+            # NOTE: path versioning: no such resource, whatever the verb;
+            # answered as if raised (an application's not-found view
+            # included).
+            response: Response = request.invoke_exception_view(
+                (type(refusal), refusal, None), reraise=True
+            )
+            return response
     if HTTPMethodNotAllowed in routes.application_error_contexts:
         response = application_view(
             HTTPMethodNotAllowed(headers={'Allow': allow}), request
@@ -315,7 +332,38 @@ def method_not_allowed_view(exc: Exception, request: Any) -> Response:
         'Method Not Allowed',
         f'{request.method[:20]} is not allowed here; allowed: {allow}.',
     )
-    return problem_response(request, body, [('Allow', allow)])
+    return problem_response(request, body, [('Allow', allow), *vary])
+
+
+def _version_allow(request: Any, route: Any, versioning: Any) -> str:
+    """The ``Allow`` of a 405 on a versioned route: that of the request's
+    version, or every verb of the route when the version is unknown.
+
+    In path versioning an unknown version is a 404, raised, since the
+    path names no resource.
+    """
+    if versioning.mode == 'path':
+        version = request.matchdict[VERSION_PLACEHOLDER]
+        if version not in route.allow_by_version:
+            if version not in versioning.known:
+                raise versioning.refusal(version)
+            raise versioning.refusal(
+                version, request.method, route.allow_by_version
+            )
+    else:
+        media = None
+        if versioning.mode == 'accept':
+            media = error_media(
+                request, request.registry.getUtility(IMediaTypes)
+            )
+        try:
+            version = versioning.requested(request, media)
+        except HTTPError:
+            return str(route.allow)
+        if version not in route.allow_by_version:
+            return str(route.allow)
+    request.api_version = version
+    return str(route.allow_by_version[version])
 
 
 @steps_aside(Exception)

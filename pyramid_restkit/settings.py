@@ -55,6 +55,11 @@ class Settings:
     cross_origin_protection: bool = True
     trusted_origins: frozenset[str] = frozenset()
     cors: CorsSettings = CorsSettings()
+    #: ``accept``, ``path``, ``query`` or ``header``; ``None``: no
+    #: versioning.
+    versioning: str | None = None
+    #: The API versions, the default first (empty without versioning).
+    versions: tuple[str, ...] = ()
 
     def as_settings(self) -> dict[str, Any]:
         """The normalized values under their ``restkit.*`` keys."""
@@ -75,6 +80,8 @@ class Settings:
             'restkit.cors.credentials': self.cors.credentials,
             'restkit.cors.expose_headers': self.cors.expose_headers,
             'restkit.cors.allow_headers': self.cors.allow_headers,
+            'restkit.versioning': self.versioning,
+            'restkit.versions': self.versions,
         }
         if self.cors.max_age is not None:
             values['restkit.cors.max_age'] = self.cors.max_age
@@ -118,6 +125,8 @@ KNOWN_SETTINGS = frozenset(
         'restkit.cors.max_age',
         'restkit.cors.expose_headers',
         'restkit.cors.allow_headers',
+        'restkit.versioning',
+        'restkit.versions',
         'restkit.resources',
         'restkit.openapi',
         'restkit.openapi.json_path',
@@ -204,6 +213,7 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
             aslist(settings.get('restkit.trusted_origins', ''))
         ),
         cors=parse_cors_settings(settings),
+        **_versioning(settings),
     )
 
 
@@ -293,6 +303,68 @@ def parse_cors_settings(settings: Mapping[str, Any]) -> CorsSettings:
         max_age=max_age,
         **headers,
     )
+
+
+#: The values of ``restkit.versioning``.
+VERSIONING_MODES = ('accept', 'path', 'query', 'header')
+
+#: What a version may be made of: URL-safe characters (RFC 3986
+#: "unreserved"), so that one reads the same in a path, a query, a
+#: header and an Accept parameter, with no quoting or escaping.
+_VERSION = re.compile(r'[A-Za-z0-9._~-]+')
+
+
+def _versioning(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``restkit.versioning`` and ``restkit.versions``, checked together.
+
+    A mode needs at least one version; versions need a mode (they would
+    do nothing, silently).  Versions are distinct and URL-safe.
+    """
+    mode = settings.get('restkit.versioning')
+    mode = str(mode).strip().lower() if mode is not None else ''
+    if mode in ('', 'none', 'false', 'off'):
+        mode = ''
+    elif mode not in VERSIONING_MODES:
+        raise ResourceConfigurationError(
+            f'restkit.versioning must be one of {", ".join(VERSIONING_MODES)}'
+            f', not {settings["restkit.versioning"]!r}'
+        )
+    raw = settings.get('restkit.versions', '')
+    if isinstance(raw, str):
+        versions = aslist(raw)
+    elif isinstance(raw, (list, tuple)):
+        versions = list(raw)
+    else:
+        raise ResourceConfigurationError(
+            f'restkit.versions must be a whitespace-separated string or a '
+            f'list, not {raw!r}'
+        )
+    for version in versions:
+        if isinstance(version, int) and not isinstance(version, bool):
+            continue  # a list may hold numbers, as YAML's versions: [1, 2]
+        if not isinstance(version, str) or not _VERSION.fullmatch(version):
+            raise ResourceConfigurationError(
+                f'restkit.versions: {version!r} is not a version; use '
+                'letters, digits, ".", "_", "~" and "-" (as in 2, v2, '
+                '2024-06-01)'
+            )
+    versions = [str(v) for v in versions]
+    if len(set(versions)) != len(versions):
+        raise ResourceConfigurationError(
+            f'restkit.versions names a version twice: {" ".join(versions)}'
+        )
+    if mode and not versions:
+        raise ResourceConfigurationError(
+            f'restkit.versioning = {mode} needs restkit.versions, the '
+            'allowed versions (the default first)'
+        )
+    if versions and not mode:
+        raise ResourceConfigurationError(
+            'restkit.versions needs restkit.versioning (one of '
+            f'{", ".join(VERSIONING_MODES)}): without it no request is '
+            'versioned'
+        )
+    return {'versioning': mode or None, 'versions': tuple(versions)}
 
 
 #: The documentation UIs ``restkit.openapi.docs_ui`` may name.

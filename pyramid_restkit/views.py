@@ -10,7 +10,9 @@ the same for every verb.
 Pyramid checks each verb's permission (the views of a route are grouped
 by permission, so ``pviews`` and ``pyramid.debug_authorization`` see
 it); then an operation checks, in the order API.md fixes: media type
-(406), body size (413), Content-Type (415), then the schema.
+(406), the API version with ``restkit.versioning`` (406 or 400, see
+:mod:`pyramid_restkit.versioning`; a path version is checked before the
+permission), body size (413), Content-Type (415), then the schema.
 Every error is raised, so Pyramid's exception views (the application's
 first, then the kit's :func:`http_error_view`) render it and transaction
 managers see ``request.exception``.
@@ -37,6 +39,7 @@ from webob.multidict import MultiDict
 from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
 from .schemas import Output, Validator
+from .versioning import Versioning
 
 #: ``environ`` key holding the verb sent before a method override, and the
 #: form field that carries an override (the tween owns both).
@@ -67,6 +70,13 @@ class RouteInfo:
         self.operations: dict[str, View] = {}
         #: Chooses the format of errors raised before an operation chose.
         self.negotiator: Negotiator | None = None
+        #: The route's full pattern (route prefix included).
+        self.pattern = ''
+        #: With versioning (empty without): each version the route serves
+        #: -> the ``Allow`` of that version, and each verb -> the versions
+        #: that serve it (``HEAD`` as ``GET``, ``OPTIONS`` as any verb).
+        self.allow_by_version: dict[str, str] = {}
+        self.verb_versions: dict[str, frozenset[str]] = {}
 
 
 class Operation:
@@ -94,6 +104,8 @@ class Operation:
         max_depth: int,
         max_fields: int = 1000,
         media_options: Mapping[str, Mapping[str, Any]] | None = None,
+        versioning: Versioning | None = None,
+        versions: frozenset[str] | None = None,
     ) -> None:
         self.cls = cls
         self.attr = attr
@@ -109,6 +121,10 @@ class Operation:
         self.max_depth = max_depth
         self.max_fields = max_fields
         self.media_options = media_options or {}
+        #: ``None`` without ``restkit.versioning`` (no version code runs).
+        self.versioning = versioning
+        #: The versions that serve the operation; ``None``: every one.
+        self.versions = versions
 
     def __call__(self, context: Any, request: Any) -> Response:
         # NOTE: first, so that nothing after it (a security policy, the
@@ -125,6 +141,11 @@ class Operation:
             if media is None:
                 raise not_acceptable(negotiator, request)
         request.restkit_media = media
+        versioning = self.versioning
+        if versioning is None:
+            request.api_version = None
+        elif versioning.check(request, media, self.versions):
+            vary = True  # the version came from Accept
         validator = self.validator
         if validator is None:
             request.validated = {}
@@ -354,6 +375,36 @@ def options_view(allow: str) -> View:
         response = Response(status=204)
         del response.content_type
         response.allow = allow
+        return response
+
+    return options
+
+
+def versioned_options_view(route: RouteInfo, versioning: Versioning) -> View:
+    """The automatic OPTIONS of a versioned route: 204 with the ``Allow``
+    of the request's version.
+
+    The version is read as an operation reads it (in path mode the
+    deriver has checked it); one the route does not serve gets the mode's
+    error.
+    """
+    served = frozenset(route.allow_by_version)
+
+    def options(context: Any, request: Any) -> Response:
+        headers = []
+        if versioning.mode != 'path':
+            media = None
+            if versioning.mode == 'accept':
+                headers.append(('Vary', 'Accept'))
+                request.restkit_vary = True  # for a refusal too
+                if route.negotiator is not None:
+                    media = route.negotiator.select(request)[0]
+            version = versioning.requested(request, media)
+            if version not in served:
+                raise versioning.refusal(version, 'OPTIONS', served)
+            request.api_version = version
+        response = Response(status=204, headerlist=headers)
+        response.allow = route.allow_by_version[request.api_version]
         return response
 
     return options

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 from pyramid.request import Request
+from webob.acceptparse import AcceptValidHeader, create_accept_header
 
 from pyramid_restkit.media import MediaType
 from pyramid_restkit.negotiation import (
     CACHE_SIZE,
     MAX_CACHED_ACCEPT,
+    MediaRange,
     Negotiator,
+    deciding_range,
+    media_ranges,
+    quality,
 )
 
 JSON = MediaType('json', 'application/json')
@@ -115,3 +120,54 @@ def test_offers_with_parameters_match_on_type_and_subtype() -> None:
     chosen = Negotiator([JSON, vnd], JSON)
     assert chosen.choose('application/vnd.x+json') is vnd
     assert chosen.choose('application/vnd.x+json; profile=b') is vnd
+
+
+# -- the version parameter (accept versioning) --------------------------------
+
+
+def ranges(accept: str, versioned: bool = True) -> list[MediaRange]:
+    header = create_accept_header(accept)
+    assert isinstance(header, AcceptValidHeader)
+    return media_ranges(header, versioned=versioned)
+
+
+@pytest.mark.parametrize(
+    ('accept', 'version'),
+    [
+        ('application/json', None),
+        ('application/json; version=2', '2'),
+        ('application/json; Version=2', '2'),  # names are case-insensitive
+        ('application/json; VERSION="2"', '2'),  # quoted
+        ('application/json; version=""', None),  # empty: absent
+        ('application/json; charset=utf-8; version=v2; q=0.5', 'v2'),
+        ('application/json; version=2; version=2', '2'),
+        ('application/json; version=2; version=3', '2, 3'),  # no version
+        ('application/json; q=0.5; version=2', None),  # an extension
+    ],
+)
+def test_a_range_keeps_its_version(accept, version) -> None:
+    (found,) = ranges(accept)
+    assert found.version == version
+    (plain,) = ranges(accept, versioned=False)
+    assert plain.version is None  # read only for accept versioning
+    assert plain._replace(version=found.version) == found
+
+
+def test_the_deciding_range_is_the_most_specific() -> None:
+    found = ranges(
+        '*/*;version=1, application/*;version=2, application/json;version=3'
+    )
+    assert deciding_range('application', 'json', found).version == '3'
+    assert deciding_range('application', 'xml', found).version == '2'
+    assert deciding_range('text', 'html', found).version == '1'
+    assert deciding_range('text', 'html', found[1:]) is None
+    # equally specific: bare first, then the best quality, then the first
+    found = ranges(
+        'application/json;version=1;q=0.5, application/json;version=2, '
+        'application/json;version=3'
+    )
+    assert deciding_range('application', 'json', found).version == '2'
+    found = ranges('application/json;version=1, application/json')
+    assert deciding_range('application', 'json', found).version is None
+    assert quality('application', 'json', found) == 1.0
+    assert quality('text', 'plain', found) == 0.0

@@ -230,3 +230,113 @@ def test_bad_cors_settings_fail_at_config_time():
     config.include('pyramid_restkit')
     with pytest.raises(ConfigurationExecutionError, match='not an origin'):
         config.commit()
+
+
+# -- versioning ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ('values', 'mode', 'versions'),
+    [
+        ({}, None, ()),
+        ({'restkit.versioning': ''}, None, ()),
+        ({'restkit.versioning': 'off', 'restkit.versions': ''}, None, ()),
+        ({'restkit.versioning': None}, None, ()),
+        (
+            {'restkit.versioning': ' Header ', 'restkit.versions': '2\n1'},
+            'header',
+            ('2', '1'),
+        ),
+        (
+            {'restkit.versioning': 'path', 'restkit.versions': ['v1', 2]},
+            'path',
+            ('v1', '2'),
+        ),
+        (
+            {'restkit.versioning': 'query', 'restkit.versions': ('1.0',)},
+            'query',
+            ('1.0',),
+        ),
+        (
+            {'restkit.versioning': 'accept', 'restkit.versions': '2024-06-01'},
+            'accept',
+            ('2024-06-01',),
+        ),
+    ],
+)
+def test_versioning_settings(values, mode, versions):
+    settings = parse_settings(values)
+    assert settings.versioning == mode
+    assert settings.versions == versions
+
+
+@pytest.mark.parametrize(
+    ('values', 'message'),
+    [
+        (
+            {'restkit.versioning': 'cookie', 'restkit.versions': '1'},
+            'restkit.versioning must be one of accept, path, query, header, '
+            "not 'cookie'",
+        ),
+        ({'restkit.versioning': 'header'}, 'needs restkit.versions'),
+        (
+            {'restkit.versioning': 'header', 'restkit.versions': []},
+            'needs restkit.versions',
+        ),
+        ({'restkit.versions': '1 2'}, 'restkit.versions needs restkit.'),
+        (
+            {'restkit.versioning': 'path', 'restkit.versions': '1 2 1'},
+            'names a version twice: 1 2 1',
+        ),
+        (
+            {'restkit.versioning': 'path', 'restkit.versions': ['1', '1']},
+            'names a version twice',
+        ),
+        (
+            {'restkit.versioning': 'path', 'restkit.versions': ['a/b']},
+            "'a/b' is not a version",
+        ),
+        (
+            {'restkit.versioning': 'path', 'restkit.versions': ['']},
+            "'' is not a version",
+        ),
+        (
+            {'restkit.versioning': 'path', 'restkit.versions': [True]},
+            'True is not a version',
+        ),
+        (
+            {'restkit.versioning': 'query', 'restkit.versions': 'v;2'},
+            "'v;2' is not a version",
+        ),
+        (
+            {'restkit.versioning': 'query', 'restkit.versions': 2},
+            'a whitespace-separated string or a list, not 2',
+        ),
+    ],
+)
+def test_bad_versioning_settings(values, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        parse_settings(values)
+    assert message in str(info.value)
+
+
+def test_versioning_settings_are_written_back():
+    config = Configurator(
+        settings={'restkit.versioning': 'query', 'restkit.versions': '1 2'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.commit()
+    settings = config.registry.settings
+    assert settings['restkit.versioning'] == 'query'
+    assert settings['restkit.versions'] == ('1', '2')
+    # parsed again (a second application on the same settings): the same
+    assert parse_settings(settings).versions == ('1', '2')
+
+
+def test_no_versioning_is_written_back_as_none():
+    config = Configurator(settings={}, autocommit=False)
+    config.include('pyramid_restkit')
+    config.commit()
+    assert config.registry.settings['restkit.versioning'] is None
+    assert config.registry.settings['restkit.versions'] == ()

@@ -15,6 +15,7 @@ from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from ..media import MediaTypes
 from ..negotiation import Negotiator
 from ..settings import Settings, parse_settings
+from ..versioning import Versioning
 from .operations import RouteTable
 
 
@@ -29,6 +30,10 @@ def setup_registry(config: Any) -> None:
     def register_settings() -> None:
         settings = parse_settings(registry.settings)
         registry.registerUtility(settings, IRestkitSettings)
+        if settings.versioning is not None:
+            registry.getUtility(IRestkitRoutes).versioning = Versioning(
+                settings.versioning, settings.versions
+            )
         # Write normalized values back, for code reading plain settings.
         registry.settings.update(settings.as_settings())
 

@@ -14,12 +14,17 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from ..cors import CorsFactory, Preflight, route_cors
 from ..errors import ResourceConfigurationError
 from ..media import MediaType, MediaTypes
-from ..negotiation import Negotiator
+from ..negotiation import VERSION_PARAM, Negotiator
 from ..problems import MAX_ERRORS
 from ..schemas import ReadOnly, Validator, compile_output, read_only_fields
 from ..settings import Settings
+from ..versioning import Versioning
 from ..views import Operation, RouteInfo, View, options_view
 from .options import Options
+from .versions import operation_versions
+
+#: Query parameters that versioning reads, by ``restkit.versioning``.
+RESERVED_QUERY = {'query': frozenset({VERSION_PARAM})}
 
 #: What an operation's media options resolve to: its negotiator (None when
 #: it forces a media type), the forced type, and its parsers by input type.
@@ -54,6 +59,9 @@ class RouteTable(dict[str, RouteInfo]):
         self.application_error_contexts: frozenset[type] = frozenset()
         #: OpenAPI operationId -> the operation that has it ('posts.get').
         self.operation_ids: dict[str, str] = {}
+        #: How requests name their API version (``restkit.versioning``);
+        #: ``None`` without versioning.  Set with the settings.
+        self.versioning: Versioning | None = None
 
     def options_view(self, allow: str) -> View:
         """The automatic OPTIONS view for ``allow``, one per value."""
@@ -97,6 +105,9 @@ def build_operation(
                 read_only=read_only,
                 # NOTE: no more errors are built than a problem lists.
                 max_errors=MAX_ERRORS,
+                reserved=RESERVED_QUERY.get(
+                    settings.versioning or '', frozenset()
+                ),
             )
             table.validators[key] = validator
     permission = opts.permission
@@ -123,6 +134,8 @@ def build_operation(
         max_body_size=settings.max_body_size,
         max_depth=settings.max_depth,
         max_fields=settings.max_fields,
+        versioning=table.versioning,
+        versions=operation_versions(opts, table.versioning, where),
     )
 
 

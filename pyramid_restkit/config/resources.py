@@ -38,6 +38,7 @@ from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
 from .operations import RouteTable, build_operation, install_cors
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
+from .versions import version_route
 
 _OBJECT_NEW: Any = object.__new__
 #: A route that may have CORS: its factory and the resource's origins.
@@ -239,6 +240,7 @@ def add_resource(
     ):
         allow = _allow(opts.verb for opts in operations.values())
         route = RouteInfo(allow)
+        route.pattern = full
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
         if callable(getattr(cls, custom_options, None)):
             # The resource's options but its permission (OPTIONS needs
@@ -442,7 +444,11 @@ def _register_resource(
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
             route.operations['OPTIONS'] = table.options_view(route.allow)
+        if table.versioning is not None:
+            version_route(route, table.versioning, where)
         if cors is not None:
+            # NOTE: after the versions: preflights carry no version, so
+            # they are answered before the versioned OPTIONS.
             install_cors(route, operations, cors[0], cors[1], settings)
         table[route_name] = route
 

@@ -75,9 +75,12 @@ class _Builder:
         registry: Any,
         info: OpenAPIInfo,
         converters: Mapping[str, Iterable[tuple[Any, Any]]],
+        version: str | None = None,
     ) -> None:
         self.registry = registry
         self.info = info
+        #: The API version described (``None``: no versioning).
+        self.version = version
         self.settings: Settings = registry.getUtility(IRestkitSettings)
         self.media_types: MediaTypes = registry.getUtility(IMediaTypes)
         self.routes = registry.getUtility(IRestkitRoutes)
@@ -134,6 +137,8 @@ class _Builder:
         }
         if self.info.description:
             document['info']['description'] = self.info.description
+        if self.version is not None:
+            document['info']['x-api-version'] = self.version
         if self.info.servers:
             document['servers'] = [{'url': u} for u in self.info.servers]
         if self.tags:
@@ -171,7 +176,6 @@ class _Builder:
         for route_name, route_data in intr['routes'].items():
             route: RouteInfo = self.routes[route_name]
             template = resource_template(route_data['pattern'])
-            item = self.paths.setdefault(template.path, {})
             for attr, opts in intr['operations'].items():
                 operation = unwrap(route.operations.get(opts.verb))
                 # NOTE: both routes have a GET; the runtime tells whose.
@@ -179,12 +183,20 @@ class _Builder:
                     operation.attr != attr
                 ):
                     continue
+                if not self.serves(operation):
+                    continue
                 for tag in opts.tags or (name,):
                     self.tag(tag, None if 'tags' in own[attr] else about)
+                item = self.paths.setdefault(template.path, {})
                 item[opts.verb.lower()] = self.operations.build(
                     cls, name, attr, opts, operation, route, template
                 )
         self.links(intr)
+
+    def serves(self, operation: Operation) -> bool:
+        """Whether the document's version serves ``operation``."""
+        versions = operation.versions
+        return versions is None or self.version in versions
 
     def links(self, intr: Any) -> None:
         """Link a resource's creation to the operations on what it made.
@@ -201,10 +213,11 @@ class _Builder:
         if collection is None or item_route is None:
             return
         collection_path = resource_template(collection['pattern'])
-        created = self.paths[collection_path.path].get('post')
-        if created is None:
-            return
+        created = self.paths.get(collection_path.path, {}).get('post')
         item = resource_template(item_route['pattern'])
+        # NOTE: either may be absent from the document of a version.
+        if created is None or item.path not in self.paths:
+            return
         given = set(collection_path.regexes)
         for status, response in created['responses'].items():
             if not status.startswith('2'):
@@ -241,13 +254,16 @@ def build_document(
     registry: Any,
     info: OpenAPIInfo,
     converters: Mapping[str, Iterable[tuple[Any, Any]]] | None = None,
+    version: str | None = None,
 ) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of the committed ``registry``.
 
     ``converters`` has the ``'types'`` and ``'validators'`` the
-    application added to the colander to JSON Schema conversion.
+    application added to the colander to JSON Schema conversion.  With
+    versioning, the document describes ``version``: the operations it
+    serves, and ``info`` names it (``x-api-version``).
     """
-    return _Builder(registry, info, converters or {}).build()
+    return _Builder(registry, info, converters or {}, version).build()
 
 
 __all__ = ['build_document']

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..media import MediaTypes
-from ..negotiation import FORMAT_PARAM
+from ..negotiation import FORMAT_PARAM, VERSION_PARAM
 from ..patterns import SEGMENT, PathTemplate
+from ..versioning import VERSION_HEADER, VERSION_PLACEHOLDER
 from ..views import Operation
 from .components import Components
 from .ecma import ecma_pattern
@@ -62,6 +63,8 @@ def parameters(
     path_node = parts.get('path')
     typed = {c.name: c for c in path_node.children} if path_node else {}
     suffixes = tuple(media_types.suffixes)
+    versioning = operation.versioning
+    mode = versioning.mode if versioning is not None else None
     for name, regex in template.regexes.items():
         schema: dict[str, Any] = {
             'type': 'string',
@@ -69,6 +72,11 @@ def parameters(
                 regex, suffixes if name == template.suffixed else ()
             ),
         }
+        if mode == 'path' and name == VERSION_PLACEHOLDER:
+            # NOTE: API.md: documented with the enum of restkit.versions
+            # (those that serve the operation); the route's regex says no
+            # more, and a version cannot end in a suffix.
+            schema = {'type': 'string', 'enum': _versions(operation)}
         child = typed.get(name)
         if child is not None:
             value = components.variants.form(_strict(components, child))
@@ -94,7 +102,10 @@ def parameters(
         if node is None:
             continue
         for child in node.children:
-            if where == 'query' and child.name == FORMAT_PARAM:
+            if where == 'query' and (
+                child.name == FORMAT_PARAM
+                or (mode == 'query' and child.name == VERSION_PARAM)
+            ):
                 continue
             param = {
                 'name': child.name,
@@ -105,6 +116,8 @@ def parameters(
             if child.description:
                 param['description'] = str(child.description)
             params.append(param)
+    if mode in VERSION_PARAMETERS:
+        params.append(_version_parameter(operation, mode))
     if operation.negotiator is not None:
         offers = operation.negotiator.offers
         names = components.publish((m.name, m) for m in offers)
@@ -114,6 +127,43 @@ def parameters(
         names.sort(key=lambda name: order.get(name, len(order)))
         params.append(components.format_parameter(names))
     return params
+
+
+#: Where query and header versioning carry the version.
+VERSION_PARAMETERS = {
+    'query': (VERSION_PARAM, 'query'),
+    'header': (VERSION_HEADER, 'header'),
+}
+
+
+def _versions(operation: Operation) -> list[str]:
+    """The versions that serve ``operation``, in ``restkit.versions``'
+    order."""
+    versioning: Any = operation.versioning
+    served = operation.versions
+    return [v for v in versioning.versions if served is None or v in served]
+
+
+def _version_parameter(operation: Operation, mode: str) -> dict[str, Any]:
+    """The ``version`` query parameter or the ``Api-Version`` header.
+
+    Optional when the default version serves the operation (a request
+    without it gets that one), required otherwise.
+    """
+    name, where = VERSION_PARAMETERS[mode]
+    versioning: Any = operation.versioning
+    enum = _versions(operation)
+    schema: dict[str, Any] = {'type': 'string', 'enum': enum}
+    default = versioning.default
+    if default in enum:
+        schema['default'] = default
+    return {
+        'name': name,
+        'in': where,
+        'required': default not in enum,
+        'description': 'The API version.',
+        'schema': schema,
+    }
 
 
 def _both(route: dict[str, Any], typed: Any) -> Any:

@@ -227,8 +227,15 @@ class Responses:
             errors[403] = (
                 PERMISSION_OR_CROSS_ORIGIN if 403 in errors else CROSS_ORIGIN
             )
-        if operation.negotiator is not None:
+        versioning = operation.versioning
+        mode = versioning.mode if versioning is not None else None
+        if operation.negotiator is not None or mode == 'accept':
+            # Accept versioning refuses an unknown version with a 406,
+            # even where the media type is forced.
             errors[406] = ERROR_DESCRIPTIONS[406]
+        if mode == 'path':
+            # An unknown (or excluded) version in the path names nothing.
+            errors[404] = ERROR_DESCRIPTIONS[404]
         if parses:
             errors[413] = ERROR_DESCRIPTIONS[413]
             errors[415] = ERROR_DESCRIPTIONS[415]

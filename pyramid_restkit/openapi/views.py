@@ -23,7 +23,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 
 from ..formats.yaml import YAMLRenderer
-from ..interfaces import IOpenAPI
+from ..interfaces import IOpenAPI, IRestkitRoutes
 from .info import OpenAPIInfo
 
 #: The documentation UIs: the ``openapi_ui_bundles`` subpackage holding
@@ -62,15 +62,24 @@ class OpenAPI:
         }
         self.json_route: str | None = None
         self._lock = threading.Lock()
-        self._document: dict[str, Any] | None = None
-        self._bytes: dict[str, tuple[bytes, str]] = {}
+        #: The documents built, by API version (``None``: unversioned).
+        self._documents: dict[str | None, dict[str, Any]] = {}
+        self._bytes: dict[tuple[str, str | None], tuple[bytes, str]] = {}
 
-    def document(self, registry: Any) -> dict[str, Any]:
-        """The document of ``registry``, built on the first call."""
-        document = self._document
+    def document(
+        self, registry: Any, version: str | None = None
+    ) -> dict[str, Any]:
+        """The document of ``registry``, built on the first call.
+
+        With ``restkit.versioning``, one document per API version
+        (``version``, else the default one); see :func:`get_openapi`.
+        """
+        version = api_version_of(registry, version)
+        document = self._documents.get(version)
         if document is None:
             with self._lock:
-                if self._document is None:
+                document = self._documents.get(version)
+                if document is None:
                     info = self.info._replace(
                         security_schemes=dict(self.security_schemes)
                     )
@@ -78,37 +87,67 @@ class OpenAPI:
                     # the document do not load the generator.
                     from .document import build_document
 
-                    self._document = build_document(
-                        registry, info, self.converters
+                    document = self._documents[version] = build_document(
+                        registry, info, self.converters, version
                     )
-                document = self._document
         return document
 
-    def serialized(self, registry: Any, fmt: str) -> tuple[bytes, str]:
+    def serialized(
+        self, registry: Any, fmt: str, version: str | None = None
+    ) -> tuple[bytes, str]:
         """The document as ``json`` or ``yaml`` bytes, and their ETag."""
-        found = self._bytes.get(fmt)
+        key = (fmt, api_version_of(registry, version))
+        found = self._bytes.get(key)
         if found is None:
-            document = self.document(registry)
+            document = self.document(registry, key[1])
             if fmt == 'json':
                 body = json.dumps(document, indent=2).encode()
             else:
                 body = YAMLRenderer().dumps(document, None)
             found = body, hashlib.sha256(body).hexdigest()[:32]
-            self._bytes[fmt] = found
+            self._bytes[key] = found
         return found
 
 
-def get_openapi(registry: Any) -> dict[str, Any]:
+def api_version_of(registry: Any, version: str | None) -> str | None:
+    """The API version whose document is asked for: ``version``, else the
+    default one; ``None`` without versioning.
+
+    Raises ``ValueError`` for a version ``restkit.versions`` lacks, or
+    for one given without versioning.
+    """
+    versioning = registry.getUtility(IRestkitRoutes).versioning
+    if versioning is None:
+        if version is not None:
+            raise ValueError(
+                f'no API version {version!r}: restkit.versioning is not set'
+            )
+        return None
+    if version is None:
+        return str(versioning.default)
+    if version not in versioning.known:
+        raise ValueError(
+            f'no API version {version!r}; versions: '
+            f'{", ".join(versioning.versions)}'
+        )
+    return version
+
+
+def get_openapi(registry: Any, version: str | None = None) -> dict[str, Any]:
     """Return the OpenAPI document of an application's ``registry``.
 
-    Example, in a test or a script::
+    With ``restkit.versioning`` there is one document per API version,
+    listing what that version serves: ``version`` names it (one of
+    ``restkit.versions``), else it is the default version's.  Example,
+    in a test or a script::
 
         document = get_openapi(app.registry)
+        second = get_openapi(app.registry, version='2')
 
     .. versionadded:: 0.1
     """
     openapi: OpenAPI = registry.getUtility(IOpenAPI)
-    return openapi.document(registry)
+    return openapi.document(registry, version)
 
 
 def _respond(request: Any, body: bytes, etag: str, content_type: str) -> Any:
@@ -121,18 +160,57 @@ def _respond(request: Any, body: bytes, etag: str, content_type: str) -> Any:
     return response
 
 
-def openapi_json_view(request: Any) -> Any:
-    """``GET /openapi.json``."""
+def requested_version(request: Any) -> str | None:
+    """The ``?version=`` of a request for the document or the page.
+
+    ``None`` when absent (the default version's document), and always
+    without versioning (the parameter means nothing then).  Raises
+    ``ValueError`` for an unknown version or several ``version``
+    parameters.
+    """
+    if request.registry.getUtility(IRestkitRoutes).versioning is None:
+        return None
+    try:
+        values = [v for v in request.GET.getall('version') if v]
+    except UnicodeError:
+        raise ValueError('the query string is not valid UTF-8') from None
+    if len(values) > 1:
+        raise ValueError('send one version parameter')
+    version = values[0] if values else None
+    api_version_of(request.registry, version)
+    return version
+
+
+def _no_document(detail: str) -> Any:
+    """404 problem details: no document for the version asked for."""
+    body = {'type': 'about:blank', 'title': 'Not Found', 'status': 404}
+    body['detail'] = detail[:200]
+    return Response(
+        body=json.dumps(body).encode(),
+        status=404,
+        content_type='application/problem+json',
+        charset=None,
+    )
+
+
+def _document_view(request: Any, fmt: str, content_type: str) -> Any:
     openapi: OpenAPI = request.registry.getUtility(IOpenAPI)
-    body, etag = openapi.serialized(request.registry, 'json')
-    return _respond(request, body, etag, 'application/json')
+    try:
+        version = requested_version(request)
+    except ValueError as exc:
+        return _no_document(f'No document: {exc}.')
+    body, etag = openapi.serialized(request.registry, fmt, version)
+    return _respond(request, body, etag, content_type)
+
+
+def openapi_json_view(request: Any) -> Any:
+    """``GET /openapi.json`` (``?version=`` with versioning)."""
+    return _document_view(request, 'json', 'application/json')
 
 
 def openapi_yaml_view(request: Any) -> Any:
-    """``GET /openapi.yaml``."""
-    openapi: OpenAPI = request.registry.getUtility(IOpenAPI)
-    body, etag = openapi.serialized(request.registry, 'yaml')
-    return _respond(request, body, etag, 'application/yaml')
+    """``GET /openapi.yaml`` (``?version=`` with versioning)."""
+    return _document_view(request, 'yaml', 'application/yaml')
 
 
 def docs_assets(ui: str) -> Path:
@@ -157,7 +235,7 @@ _SWAGGER_PAGE = """<!DOCTYPE html>
 <link rel="icon" type="image/png" href="{assets}/favicon-32x32.png">
 </head>
 <body>
-<div id="docs"></div>
+{versions}<div id="docs"></div>
 <script src="{assets}/swagger-ui-bundle.js"></script>
 <script>
 window.addEventListener('load', function () {{
@@ -183,7 +261,7 @@ _REDOC_PAGE = """<!DOCTYPE html>
 <style>body {{ margin: 0; }}</style>
 </head>
 <body>
-<div id="docs"></div>
+{versions}<div id="docs"></div>
 <script src="{assets}/redoc.standalone.js"></script>
 <script>
 window.addEventListener('load', function () {{
@@ -195,6 +273,29 @@ window.addEventListener('load', function () {{
 """
 
 
+def _version_links(request: Any, version: str | None) -> str:
+    """With versioning, a line of links to each version's page
+    (``version``'s is the current one)."""
+    versioning = request.registry.getUtility(IRestkitRoutes).versioning
+    if versioning is None:
+        return ''
+    current = version or versioning.default
+    links = []
+    for each in versioning.versions:
+        text = html.escape(each)
+        if each == current:
+            links.append(f'<strong>{text}</strong>')
+        else:
+            href = html.escape(
+                request.current_route_path(_query={'version': each})
+            )
+            links.append(f'<a href="{href}">{text}</a>')
+    return (
+        '<nav style="font-family: sans-serif; padding: 8px 16px">'
+        f'API version: {" | ".join(links)}</nav>\n'
+    )
+
+
 class DocsView:
     """The documentation page (``GET /docs``) of one UI."""
 
@@ -204,7 +305,12 @@ class DocsView:
 
     def __call__(self, request: Any) -> Any:
         openapi: OpenAPI = request.registry.getUtility(IOpenAPI)
-        spec = request.route_path(openapi.json_route)
+        try:
+            version = requested_version(request)
+        except ValueError as exc:
+            return _no_document(f'No document: {exc}.')
+        query = {} if version is None else {'version': version}
+        spec = request.route_path(openapi.json_route, _query=query)
         # The route's pattern is '<docs>/{file}': strip the file part.
         assets = request.route_path(self.asset_route, file='x')[:-2]
         page = _SWAGGER_PAGE if self.ui == 'swagger-ui' else _REDOC_PAGE
@@ -213,6 +319,7 @@ class DocsView:
             assets=html.escape(assets),
             # NOTE: JSON in a script: '</' must not close the element.
             spec=json.dumps(spec).replace('</', '<\\/'),
+            versions=_version_links(request, version),
         )
         response = Response(body=body.encode(), content_type='text/html')
         response.cache_control = 'no-cache'

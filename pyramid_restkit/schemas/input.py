@@ -111,8 +111,12 @@ class Validator:
         status: int,
         read_only: ReadOnly = frozenset(),
         max_errors: int = MAX_ERRORS,
+        reserved: frozenset[str] = frozenset(),
     ) -> None:
         self.status = status
+        #: Query parameters the kit reads itself besides ``format`` (the
+        #: ``version`` of query versioning): never validated.
+        self.reserved = reserved
         self.read_only = read_only
         self.multi = isinstance(schema, RequestSchema)
         if self.multi:
@@ -181,7 +185,7 @@ class Validator:
                 node, body, 'body', request, errors, tally
             )
         for name, node in self.locations:
-            cstruct = _gather(name, node, request)
+            cstruct = _gather(name, node, request, self.reserved)
             result[name] = self._run(
                 node, cstruct, name, request, errors, tally
             )
@@ -246,13 +250,25 @@ def from_multidict(node: Any, data: MultiDict[str, Any]) -> Any:
     return result
 
 
-def _gather(location: str, node: Any, request: Any) -> dict[str, Any]:
-    """Collect the declared fields of a text location from the request."""
+def _gather(
+    location: str,
+    node: Any,
+    request: Any,
+    reserved: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Collect the declared fields of a text location from the request.
+
+    ``format`` and the ``reserved`` query parameters are the kit's.
+    """
     if location == 'querystring':
         params = request.GET
         values: dict[str, Any] = {}
         for child in node.children:
-            if child.name == FORMAT_PARAM or child.name not in params:
+            if (
+                child.name == FORMAT_PARAM
+                or child.name in reserved
+                or child.name not in params
+            ):
                 continue
             if isinstance(child.typ, _MANY):
                 values[child.name] = params.getall(child.name)

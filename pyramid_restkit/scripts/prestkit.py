@@ -212,7 +212,7 @@ class PRestkitCommand:
             self.parser,
             self.argv[1:],
             lambda registry, args: (
-                operation_rows(registry, Path.cwd()),
+                operation_rows(registry, Path.cwd(), args.version),
                 near_misses(registry),
             ),
         )
@@ -227,6 +227,8 @@ class PRestkitCommand:
             self.out(format_table(rows))
         elif args.glob:
             self.out(f'No restkit operation matches {args.glob!r}.')
+        elif args.version is not None:
+            self.out(f'No restkit operation in API version {args.version!r}.')
         else:
             self.out('No restkit resources.')
         for name, attr, meant in near:
@@ -256,13 +258,18 @@ class PRestkitCommand:
             default='json',
             help='Print JSON (the default) or YAML.',
         )
-        _add_config_arguments(parser)
+        _add_config_arguments(parser, 'The document of this API version.')
 
         def read(registry: Any, args: argparse.Namespace) -> bytes:
             openapi = registry.queryUtility(IOpenAPI)
             if openapi is None:
                 raise _LoadError('does not include pyramid_restkit')
-            body: bytes = openapi.serialized(registry, args.format)[0]
+            try:
+                body: bytes = openapi.serialized(
+                    registry, args.format, args.version
+                )[0]
+            except ValueError as exc:  # an unknown API version
+                raise _LoadError(f'has {exc}') from None
             return body
 
         status, _, body = self.load(parser, self.argv[2:], read)
@@ -276,7 +283,10 @@ class _LoadError(Exception):
     """The application loaded, but the command cannot work with it."""
 
 
-def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_config_arguments(
+    parser: argparse.ArgumentParser, version_help: str
+) -> None:
+    parser.add_argument('--version', default=None, help=version_help)
     parser.add_argument(
         'config_uri',
         nargs='?',
@@ -316,11 +326,13 @@ def _make_parser(prog: str, description: str) -> _Parser:
             'match this glob pattern.'
         ),
     )
-    _add_config_arguments(parser)
+    _add_config_arguments(parser, 'Only what this API version serves.')
     return parser
 
 
-def operation_rows(registry: Any, cwd: Path) -> list[Row]:
+def operation_rows(
+    registry: Any, cwd: Path, version: str | None = None
+) -> list[Row]:
     """One row per operation of every restkit resource of ``registry``.
 
     Resources come in declaration order, routes as declared (collection
@@ -328,21 +340,34 @@ def operation_rows(registry: Any, cwd: Path) -> list[Row]:
     schemas) come from the ``restkit resources`` introspectable; what the
     kit made of them at commit (status, effective permission, media
     types) from the ``IRestkitRoutes`` utility.  A declaration inside
-    ``cwd`` is shown relative to it.
+    ``cwd`` is shown relative to it.  ``version``: only the operations
+    that API version serves.
     """
+    table = registry.queryUtility(IRestkitRoutes)
+    if version is not None:
+        versioning = getattr(table, 'versioning', None)
+        known = () if versioning is None else versioning.versions
+        if version not in known:
+            raise _LoadError(
+                f'has no API version {version!r} (restkit.versions: '
+                f'{" ".join(known) or "none"})'
+            )
     entries = registry.introspector.get_category(CATEGORY, [])
     if not entries:
         return []
-    table = registry.getUtility(IRestkitRoutes)
     rows = []
     for entry in entries:
         intr = entry['introspectable']
         info = intr.action_info
         declared = f'{_relative(info.file, cwd)}:{info.line}'
         for route_name, route in intr['routes'].items():
-            operations = table[route_name].operations
+            runtime = table[route_name]
+            operations = runtime.operations
             for verb in VERB_ORDER:
-                if verb not in operations:
+                if verb not in operations or (
+                    version is not None
+                    and version not in runtime.verb_versions[verb]
+                ):
                     continue
                 row = _operation_row(
                     unwrap(operations[verb]), intr['operations']

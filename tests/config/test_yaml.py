@@ -277,6 +277,9 @@ def test_defaults_responses_and_deprecated(
     }
 
 
+@pytest.mark.parametrize(
+    'settings', [{'restkit.versioning': 'header', 'restkit.versions': '1 2'}]
+)
 def test_http_options(config: Configurator, tmp_path: Path) -> None:
     path = tmp_path / 'api.yaml'
     path.write_text(

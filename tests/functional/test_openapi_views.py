@@ -478,7 +478,7 @@ def test_a_thread_waiting_for_the_lock_takes_the_built_document(
         # the thread found no document and waits for the lock; another
         # (this one) builds it meanwhile
         time.sleep(0.05)
-        openapi._document = built
+        openapi._documents[None] = built
     thread.join(timeout=10)
     assert results == [built]
     assert builds == []

@@ -673,3 +673,76 @@ def test_a_method_that_may_return_none_shows_both_statuses() -> None:
     maybe = row('r', 'r.item', '/r/{id}', 'DELETE', 'delete', no_content=True)
     table = format_table([maybe]).splitlines()
     assert table[2].split()[7] == '200|204'
+
+
+# -- API versions ------------------------------------------------------------
+
+VERSIONED = f'{INI}#versioned'
+
+
+def test_versions_per_operation_show(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = json.loads(run(capsys, VERSIONED, '-f', 'json'))
+    shown = {r['verb']: r['http'] for r in rows}
+    assert shown == {
+        'GET': {'versions': ['1', '2']},
+        'HEAD': {'versions': ['1', '2']},
+        'DELETE': {'versions': ['2']},
+        'OPTIONS': {},
+    }
+    table = run(capsys, VERSIONED)
+    assert 'DELETE    delete   ' in table
+    assert 'versions=2 ' in table
+    assert 'versions=1,2 ' in table
+
+
+@pytest.mark.parametrize(
+    ('version', 'verbs'),
+    [
+        ('1', ['GET', 'HEAD', 'OPTIONS']),
+        ('2', ['GET', 'HEAD', 'DELETE', 'OPTIONS']),
+        ('3', []),
+    ],
+)
+def test_version_filter(
+    version: str, verbs: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = json.loads(
+        run(capsys, VERSIONED, '-f', 'json', '--version', version)
+    )
+    assert [r['verb'] for r in rows] == verbs
+
+
+@pytest.mark.parametrize(
+    ('uri', 'message'),
+    [
+        (VERSIONED, "has no API version '4' (restkit.versions: 1 2 3)"),
+        (INI, "has no API version '4' (restkit.versions: none)"),
+        (f'{INI}#empty', "has no API version '4' (restkit.versions: none)"),
+    ],
+)
+def test_version_filter_of_an_unknown_version(
+    uri: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(['prestkit', uri, '--version', '4']) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_openapi_of_a_version(capsys: pytest.CaptureFixture[str]) -> None:
+    document = json.loads(run(capsys, 'openapi', VERSIONED, '--version', '2'))
+    assert document['info']['x-api-version'] == '2'
+    assert set(document['paths']['/gizmos/{id}']) == {'get', 'delete'}
+    default = json.loads(run(capsys, 'openapi', VERSIONED))
+    assert default['info']['x-api-version'] == '1'
+    assert set(default['paths']['/gizmos/{id}']) == {'get'}
+    assert main(['prestkit', 'openapi', VERSIONED, '--version', '9']) == 1
+    err = capsys.readouterr().err
+    assert "has no API version '9'; versions: 1, 2, 3" in err
+
+
+def test_a_version_without_operations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run(capsys, VERSIONED, '--version', '3')
+    assert out == "No restkit operation in API version '3'.\n"
