@@ -81,7 +81,7 @@ NOT_MODIFIED_HEADERS = frozenset(
 #: so the two forms never meet; ``-`` may appear, names cannot have it.
 _PLAIN = re.compile(r'[A-Za-z0-9._:+/=@-]{0,64}')
 #: One entity-tag of a list (RFC 9110 8.8.3), or anything else up to the
-#: next comma (which matches nothing).
+#: next comma (which spoils the list).
 _TAG = re.compile(r'\s*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)"|[^,]*)\s*(?:,|$)')
 
 Tags = tuple[tuple[bool, str], ...]
@@ -91,8 +91,10 @@ def parse_tags(value: str) -> Tags | None:
     """The entity-tags of an ``If-Match``/``If-None-Match`` value.
 
     ``None`` for ``*``; otherwise ``(weak, opaque)`` pairs, the quotes
-    removed.  Elements that are not entity-tags are left out: they match
-    nothing (RFC 9110 13.1.1: such a condition is false).
+    removed.  A value that is not a list of entity-tags (``*`` among tags,
+    a tag without quotes) gives none: it matches nothing, so that
+    ``If-Match`` is false and ``If-None-Match`` true (RFC 9110 13.1.1
+    and 13.1.2, "otherwise").  Empty list elements are allowed.
     """
     value = value.strip()
     if value == '*':
@@ -105,6 +107,8 @@ def parse_tags(value: str) -> Tags | None:
         assert match is not None  # the pattern matches any text
         if match.group(2) is not None:
             tags.append((match.group(1) is not None, match.group(2)))
+        elif match.group().strip(' \t,'):
+            return ()
         position = match.end()
     return tuple(tags)
 
