@@ -632,7 +632,11 @@ def test_order_of_checks():
     app.put_json('/posts/1', {}, headers={'If-Match': '"x"'}, status=412)
     res = app.put_json('/posts/1', {}, headers={'If-Match': '"3-json"'}, status=400)
     assert res.json['errors'][0]['name'] == 'title'
-    app.get('/posts/1.txt', headers={'If-None-Match': '"3-json"'}, status=406)
+    app.get(
+        '/posts/1',
+        headers={'If-None-Match': '"3-json"', 'Accept': 'image/png'},
+        status=406,
+    )
     assert STORE.calls.count('put') == 0
 
 
