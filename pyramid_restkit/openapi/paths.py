@@ -19,6 +19,7 @@ from ..negotiation import FORMAT_PARAM
 from ..patterns import SEGMENT, PathTemplate
 from ..views import Operation
 from .components import Components
+from .conditional import parameters as conditional_parameters
 from .ecma import ecma_pattern
 
 
@@ -105,6 +106,18 @@ def parameters(
             if child.description:
                 param['description'] = str(child.description)
             params.append(param)
+    if operation.conditional is not None:
+        # NOTE: a header the request schema documents already stays its.
+        taken = {
+            param['name'].lower()
+            for param in params
+            if param['in'] == 'header'
+        }
+        params.extend(
+            param
+            for param in conditional_parameters(operation.conditional)
+            if param['name'].lower() not in taken
+        )
     if operation.negotiator is not None:
         offers = operation.negotiator.offers
         names = components.publish((m.name, m) for m in offers)
