@@ -436,7 +436,9 @@ def test_validators_are_called_again_after_put_and_patch(app):
     ['"2-json"', 'W/"3-json"', '"3"', '3-json', '"3-json', '', '*, "3-json"'],
 )
 def test_if_match_failing_is_412_without_calling_the_method(app, header):
-    res = app.put_json('/posts/1', {}, headers={'If-Match': header}, status=412)
+    res = app.put_json(
+        '/posts/1', {}, headers={'If-Match': header}, status=412
+    )
     assert res.content_type == 'application/problem+json'
     assert res.json['status'] == 412
     assert 'put' not in STORE.calls
@@ -460,7 +462,9 @@ def test_collection_unsafe_verbs(app):
 
 def test_a_weak_tag_never_satisfies_if_match(app):
     STORE.version = 'W/"3"'
-    app.put_json('/posts/1', {}, headers={'If-Match': 'W/"3-json"'}, status=412)
+    app.put_json(
+        '/posts/1', {}, headers={'If-Match': 'W/"3-json"'}, status=412
+    )
     app.put_json('/posts/1', {}, headers={'If-Match': '"3-json"'}, status=412)
 
 
@@ -625,12 +629,12 @@ def test_order_of_checks():
         )
     )
     app.put('/posts/1', b'x', {'Content-Type': 'image/png'}, status=415)
-    app.put(
-        '/posts/1', b'{', {'Content-Type': 'application/json'}, status=400
-    )
+    app.put('/posts/1', b'{', {'Content-Type': 'application/json'}, status=400)
     app.put_json('/posts/1', {}, status=428)
     app.put_json('/posts/1', {}, headers={'If-Match': '"x"'}, status=412)
-    res = app.put_json('/posts/1', {}, headers={'If-Match': '"3-json"'}, status=400)
+    res = app.put_json(
+        '/posts/1', {}, headers={'If-Match': '"3-json"'}, status=400
+    )
     assert res.json['errors'][0]['name'] == 'title'
     app.get(
         '/posts/1',
@@ -676,7 +680,10 @@ def test_etag_true_with_request_response_and_cache_headers():
             return {'id': 1}
 
     app = make(
-        (Cached, {'path': '/c/{id}', 'etag': True, 'cache_control': 'no-cache'})
+        (
+            Cached,
+            {'path': '/c/{id}', 'etag': True, 'cache_control': 'no-cache'},
+        )
     )
     res = app.get('/c/1')
     assert res.headers['Cache-Control'] == 'no-cache'
@@ -726,7 +733,9 @@ def test_a_method_setting_its_own_etag_keeps_it():
             self.request.response.cache_control = 'private'
             return {}
 
-    app = make((Own, {'path': '/own/{id}', 'etag': True, 'cache_control': 'public'}))
+    app = make(
+        (Own, {'path': '/own/{id}', 'etag': True, 'cache_control': 'public'})
+    )
     res = app.get('/own/1')
     assert res.headers['ETag'] == '"mine"'
     assert res.headers['Cache-Control'] == 'private'
@@ -750,7 +759,10 @@ def test_a_returned_response_gets_the_validators():
     res = app.get('/raw/1')
     assert res.headers['ETag'] == '"3-json"'
     assert res.headers['Cache-Control'] == 'max-age=5'
-    assert app.get('/raw/1', headers={'If-None-Match': '"3-json"'}).status_int == 304
+    assert (
+        app.get('/raw/1', headers={'If-None-Match': '"3-json"'}).status_int
+        == 304
+    )
 
 
 # -- cache_control -------------------------------------------------------------
@@ -810,7 +822,9 @@ def test_per_operation_options():
     ],
 )
 def test_options_on_verbs_they_do_not_apply_to(attr, options):
-    cls = type('Wrong', (Plain,), {attr: operation(**options)(getattr(Plain, attr))})
+    cls = type(
+        'Wrong', (Plain,), {attr: operation(**options)(getattr(Plain, attr))}
+    )
     with pytest.raises(ConfigurationExecutionError, match='does not apply'):
         make((cls, {'path': '/w/{id}'}))
 
@@ -859,10 +873,15 @@ def test_yaml_class_and_module(tmp_path):
         res = app.get('/funcs/1')
         assert res.headers['ETag'] == '"v1-json"'
         assert res.headers['Cache-Control'] == 'max-age=30'
-        assert app.get(
-            '/funcs/1',
-            headers={'If-Modified-Since': http_date(int(MODIFIED.timestamp()))},
-        ).status_int == 304
+        assert (
+            app.get(
+                '/funcs/1',
+                headers={
+                    'If-Modified-Since': http_date(int(MODIFIED.timestamp()))
+                },
+            ).status_int
+            == 304
+        )
         app.delete('/klass/1', status=428)
         app.delete('/klass/1', headers={'If-Match': '"3-json"'}, status=204)
     finally:
@@ -872,9 +891,13 @@ def test_yaml_class_and_module(tmp_path):
 def test_validator_names_are_no_verbs_and_no_near_misses():
     with warnings.catch_warnings():
         warnings.simplefilter('error')
-        app = make((Posts, {'collection_path': '/posts', 'path': '/posts/{id}'}))
+        app = make(
+            (Posts, {'collection_path': '/posts', 'path': '/posts/{id}'})
+        )
     res = app.options('/posts/1')
-    assert res.headers['Allow'] == 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'
+    assert (
+        res.headers['Allow'] == 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'
+    )
     assert app.options('/posts').headers['Allow'] == (
         'GET, HEAD, POST, DELETE, OPTIONS'
     )
