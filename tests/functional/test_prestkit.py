@@ -346,8 +346,13 @@ def test_demo_rows(
         schema='PostWriteRequest',
         response_schema='PostOut',
         media_types=ALL_MEDIA,
+        http={'validators': ['etag']},
         declared=posts_at,
     )
+    # the posts' version is their validator: GET and HEAD use it too
+    for verb in ('GET', 'HEAD', 'PUT', 'DELETE'):
+        assert by_key['posts.item', verb]['http'] == {'validators': ['etag']}
+    assert by_key['comments.item', 'GET']['http'] == {}
     assert by_key['comments.collection', 'POST'] == row(
         'comments',
         'comments.collection',
@@ -374,11 +379,15 @@ def test_demo_rows(
 def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
     lines = run(capsys, demo_ini).splitlines()
     assert lines[0].startswith('Resource   Route                 Pattern')
-    assert lines[0].endswith('Media types               HTTP   Declared')
+    assert lines[0].endswith(
+        'Media types               HTTP              Declared'
+    )
     assert set(lines[1]) == {'-', ' '}
     assert len(lines) == 2 + 24
     assert lines[2].split()[0] == 'tags'
     assert lines[2].split()[-1] == 'demo/restkit_demo/api.yaml:7'
+    put = next(line for line in lines if ' PUT ' in line)
+    assert put.split()[-2] == 'validators=etag'
     # Aligned: every row starts its columns where the header does.
     starts = [lines[0].index(h) for h in ('Route', 'Pattern', 'Declared')]
     for line in lines[2:]:
