@@ -256,9 +256,12 @@ class Current:
 
     __slots__ = ('date', 'exists', 'value', 'weak')
 
-    def __init__(self, instance: Any, tag: str | None, date: str | None):
+    def __init__(
+        self, instance: Any, tag: str | None, date: str | None
+    ) -> None:
         found = tag_value(getattr(instance, tag)(), tag) if tag else None
-        self.weak, self.value = found if found else (False, None)
+        self.weak = found is not None and found[0]
+        self.value = None if found is None else found[1]
         self.date = (
             last_modified_value(getattr(instance, date)(), date)
             if date

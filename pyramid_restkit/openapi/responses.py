@@ -199,8 +199,8 @@ class Responses:
         conditional = operation.conditional
         if conditional is not None:
             headers = conditional_headers(conditional)
-            for status, response in responses.items():
-                if headers and status.startswith('2'):
+            for code, response in responses.items():
+                if headers and code.startswith('2'):
                     response.setdefault('headers', {}).update(
                         copy.deepcopy(headers)
                     )

@@ -15,7 +15,7 @@ from pyramid.exceptions import ConfigurationExecutionError
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 
-from pyramid_restkit import operation, resource
+from pyramid_restkit import operation
 from pyramid_restkit.conditional import http_date
 from pyramid_restkit.errors import ResourceConfigurationError
 
@@ -765,7 +765,7 @@ def test_a_returned_response_gets_the_validators():
     )
 
 
-# -- cache_control -------------------------------------------------------------
+# -- cache_control ---------------------------------------------------------
 
 
 def test_cache_control_on_successful_get_and_head_only():

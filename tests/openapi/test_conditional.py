@@ -167,7 +167,7 @@ def test_etag_true(config: Configurator, make_app: MakeApp) -> None:
 
 class Headers(RequestSchema):
     @colander.instantiate(name='headers')
-    class headers(colander.MappingSchema):  # noqa: N801
+    class headers(colander.MappingSchema):
         if_match = colander.SchemaNode(
             colander.String(), name='If-Match', missing=colander.drop
         )
