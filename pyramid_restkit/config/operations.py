@@ -176,20 +176,22 @@ def _conditional(
 
 def share_representations(operations: Mapping[str, Any]) -> None:
     """Tell the conditional operations of a route every media type its
-    operations render: ``If-Match`` takes the tag of any of them."""
+    operations render: ``If-Match`` takes the tag of any of them.
+
+    Called once the route's operations are built, before the automatic
+    ``HEAD`` and ``OPTIONS`` are added.
+    """
     names: dict[str, None] = {}
     for operation in operations.values():
-        if isinstance(operation, Operation):
-            offers = (
-                (operation.forced,)
-                if operation.forced is not None
-                else operation.negotiator.offers  # type: ignore[union-attr]
-            )
-            names.update(dict.fromkeys(media.name for media in offers))
+        offers = (
+            (operation.forced,)
+            if operation.forced is not None
+            else operation.negotiator.offers
+        )
+        names.update(dict.fromkeys(media.name for media in offers))
     for operation in operations.values():
-        conditional = getattr(operation, 'conditional', None)
-        if conditional is not None:
-            conditional.representations = tuple(names)
+        if operation.conditional is not None:
+            operation.conditional.representations = tuple(names)
 
 
 def _media_setup(
