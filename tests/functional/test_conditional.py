@@ -913,3 +913,25 @@ def test_a_class_with_validators_only_has_no_route():
 
     with pytest.raises(ResourceConfigurationError, match='no method'):
         make((Only, {'path': '/only/{id}'}))
+
+
+def test_validators_with_request_response():
+    class Kept(Posts):
+        def get(self):
+            self.request.response.headers['X-Seen'] = '1'
+            return {'id': 1}
+
+        def put(self):
+            STORE.version = 9
+            self.request.response.status = 201
+            return {'id': 1}
+
+    app = make(
+        (Kept, {'collection_path': '/kept', 'path': '/kept/{id}'}),
+    )
+    res = app.get('/kept/1')
+    assert res.headers['ETag'] == '"3-json"'
+    assert res.headers['X-Seen'] == '1'
+    res = app.put_json('/kept/1.xml', {}, headers={'If-Match': '"3-json"'})
+    assert res.status_int == 201
+    assert res.headers['ETag'] == '"9-xml"'
