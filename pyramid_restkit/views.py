@@ -36,6 +36,7 @@ from pyramid.httpexceptions import (
 from pyramid.response import Response
 from webob.multidict import MultiDict
 
+from .conditional import Conditional
 from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
 from .schemas import Output, Validator
@@ -106,6 +107,7 @@ class Operation:
         media_options: Mapping[str, Mapping[str, Any]] | None = None,
         versioning: Versioning | None = None,
         versions: frozenset[str] | None = None,
+        conditional: Conditional | None = None,
     ) -> None:
         self.cls = cls
         self.attr = attr
@@ -125,6 +127,8 @@ class Operation:
         self.versioning = versioning
         #: The versions that serve the operation; ``None``: every one.
         self.versions = versions
+        #: Preconditions, validators and caching headers (None: none).
+        self.conditional = conditional
 
     def __call__(self, context: Any, request: Any) -> Response:
         # NOTE: first, so that nothing after it (a security policy, the
@@ -147,19 +151,23 @@ class Operation:
         elif versioning.check(request, media, self.versions):
             vary = True  # the version came from Accept
         validator = self.validator
-        if validator is None:
-            request.validated = {}
-            instance = self._instance(context, request)
-        else:
-            # API.md's order: the body is parsed (413, 415, 400), then one
-            # instance is made, then preconditions (428/412) are checked,
-            # then the body is validated.
-            body: Any = None
-            present = typed = False
-            if validator.wants_body:
-                present, body, typed = self._parse(request)
-            request.validated = {}
-            instance = self._instance(context, request)
+        # API.md's order: the body is parsed (413, 415, 400), then one
+        # instance is made, then preconditions (428/412) are checked,
+        # then the body is validated.
+        body: Any = None
+        present = typed = False
+        if validator is not None and validator.wants_body:
+            present, body, typed = self._parse(request)
+        request.validated = {}
+        instance = self._instance(context, request)
+        conditional = self.conditional
+        if conditional is not None:
+            # PERF: operations without conditional behaviour (most GETs)
+            # pay this one test; see pyramid_restkit.conditional.
+            return conditional(
+                self, request, instance, media, vary, (body, present, typed)
+            )
+        if validator is not None:
             request.validated = validator.validate(
                 request, body, present, typed
             )

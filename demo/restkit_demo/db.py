@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS posts (
     body TEXT NOT NULL,
     tags TEXT NOT NULL DEFAULT '[]',
     published INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS comments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,6 +58,15 @@ def initialize(path: str) -> None:
     os.makedirs(directory, exist_ok=True)
     with closing(connect(path)) as conn:
         conn.executescript(SCHEMA)
+        columns = {
+            row['name'] for row in conn.execute('PRAGMA table_info(posts)')
+        }
+        if 'version' not in columns:
+            # NOTE: a database made before posts had versions.
+            conn.execute(
+                'ALTER TABLE posts'
+                ' ADD COLUMN version INTEGER NOT NULL DEFAULT 1'
+            )
         conn.commit()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from ..conditional import VALIDATOR_METHODS, Conditional
 from ..cors import CorsFactory, Preflight, route_cors
 from ..errors import ResourceConfigurationError
 from ..media import MediaType, MediaTypes
@@ -136,7 +137,75 @@ def build_operation(
         max_fields=settings.max_fields,
         versioning=table.versioning,
         versions=operation_versions(opts, table.versioning, where),
+        conditional=_conditional(cls, attr, opts, where),
     )
+
+
+#: Verbs whose preconditions are If-Match, If-Unmodified-Since and
+#: If-None-Match (and POST on an item route).
+_UNSAFE = frozenset({'PUT', 'PATCH', 'DELETE'})
+
+
+def _conditional(
+    cls: type, attr: str, opts: Options, where: str
+) -> Conditional | None:
+    """The conditional behaviour of an operation, ``None`` if it has none.
+
+    ``GET`` has one where the route's class defines a validator method,
+    or with ``etag`` or ``cache_control``; every unsafe operation of an
+    item, and ``PUT``/``PATCH``/``DELETE`` of a collection, has one
+    (``If-Match: "x"`` is a 412 even without validators, RFC 9110).
+    """
+    verb = opts.verb
+    route = 'collection' if attr.startswith('collection_') else 'item'
+    unsafe = verb in _UNSAFE or (verb == 'POST' and route == 'item')
+    for name, acts, verbs in (
+        ('etag', verb == 'GET', 'GET'),
+        ('cache_control', verb == 'GET', 'GET'),
+        ('require_if_match', unsafe, 'PUT, PATCH, DELETE, POST on an item'),
+    ):
+        if getattr(opts, name) and not acts:
+            raise ResourceConfigurationError(
+                f'{where}: {name} does not apply to {verb} (only to {verbs})'
+            )
+    tag_name, date_name = VALIDATOR_METHODS[route]
+    tag = tag_name if callable(getattr(cls, tag_name, None)) else None
+    date = date_name if callable(getattr(cls, date_name, None)) else None
+    if verb == 'GET':
+        if not (tag or date or opts.etag or opts.cache_control):
+            return None
+        return Conditional(
+            verb=verb,
+            tag=tag,
+            date=date,
+            body_tags=bool(opts.etag) and tag is None,
+            cache_control=opts.cache_control,
+        )
+    if unsafe:
+        return Conditional(
+            verb=verb, tag=tag, date=date, require=bool(opts.require_if_match)
+        )
+    return None
+
+
+def share_representations(operations: Mapping[str, Any]) -> None:
+    """Tell the conditional operations of a route every media type its
+    operations render: ``If-Match`` takes the tag of any of them.
+
+    Called once the route's operations are built, before the automatic
+    ``HEAD`` and ``OPTIONS`` are added.
+    """
+    names: dict[str, None] = {}
+    for operation in operations.values():
+        offers = (
+            (operation.forced,)
+            if operation.forced is not None
+            else operation.negotiator.offers
+        )
+        names.update(dict.fromkeys(media.name for media in offers))
+    for operation in operations.values():
+        if operation.conditional is not None:
+            operation.conditional.representations = tuple(names)
 
 
 def _media_setup(

@@ -21,6 +21,7 @@ from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
 
+from ..conditional import VALIDATOR_NAMES
 from ..cors import CorsFactory
 from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
@@ -36,7 +37,12 @@ from ..patterns import (
 )
 from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
-from .operations import RouteTable, build_operation, install_cors
+from .operations import (
+    RouteTable,
+    build_operation,
+    install_cors,
+    share_representations,
+)
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
 from .versions import version_route
 
@@ -352,6 +358,7 @@ def near_misses(cls: type) -> dict[str, str]:
                 attr in found
                 or attr.startswith('_')
                 or attr in METHOD_NAMES
+                or attr in VALIDATOR_NAMES
                 or not callable(value)
             ):
                 continue
@@ -440,6 +447,7 @@ def _register_resource(
                 where=f'{where}.{attr}',
             )
         route.negotiator = _error_negotiator(route.operations)
+        share_representations(route.operations)
         if 'GET' in route.operations:
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
@@ -508,7 +516,8 @@ def functions_resource(module: ModuleType) -> type:
     name = module.__name__.rpartition('.')[2]
     namespace: dict[str, Any] = {
         attr: method(getattr(module, attr))
-        for attr in METHOD_NAMES
+        # NOTE: a module's validator functions (etag(request)...) too.
+        for attr in (*METHOD_NAMES, *sorted(VALIDATOR_NAMES))
         if callable(getattr(module, attr, None))
     }
     namespace.update(

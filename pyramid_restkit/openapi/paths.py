@@ -20,6 +20,7 @@ from ..patterns import SEGMENT, PathTemplate
 from ..versioning import VERSION_HEADER, VERSION_PLACEHOLDER
 from ..views import Operation
 from .components import Components
+from .conditional import parameters as conditional_parameters
 from .ecma import ecma_pattern
 
 
@@ -118,6 +119,18 @@ def parameters(
             params.append(param)
     if mode in VERSION_PARAMETERS:
         params.append(_version_parameter(operation, mode))
+    if operation.conditional is not None:
+        # NOTE: a header the request schema documents already stays its.
+        taken = {
+            param['name'].lower()
+            for param in params
+            if param['in'] == 'header'
+        }
+        params.extend(
+            param
+            for param in conditional_parameters(operation.conditional)
+            if param['name'].lower() not in taken
+        )
     if operation.negotiator is not None:
         offers = operation.negotiator.offers
         names = components.publish((m.name, m) for m in offers)

@@ -35,6 +35,8 @@ from ..problems import problem_media
 from ..settings import Settings
 from ..views import Operation, RouteInfo
 from .components import Components
+from .conditional import statuses as conditional_statuses
+from .conditional import success_headers as conditional_headers
 from .jsonschema import REF
 from .variants import TEXT_FORMATS
 
@@ -204,6 +206,22 @@ class Responses:
                 }
             elif status < 400:
                 responses[str(status)] = {'description': description}
+        conditional = operation.conditional
+        if conditional is not None:
+            headers = conditional_headers(conditional)
+            for code, response in responses.items():
+                if headers and code.startswith('2'):
+                    response.setdefault('headers', {}).update(
+                        copy.deepcopy(headers)
+                    )
+            extra = conditional_statuses(conditional)
+            if 304 in extra:
+                responses['304'] = {
+                    'description': declared.get(304, extra.pop(304)),
+                    **({'headers': headers} if headers else {}),
+                }
+        else:
+            extra = {}
         created = responses.get('201')
         if created is not None and verb == 'POST':
             # NOTE: the kit does not set Location (the application knows
@@ -239,6 +257,7 @@ class Responses:
         if parses:
             errors[413] = ERROR_DESCRIPTIONS[413]
             errors[415] = ERROR_DESCRIPTIONS[415]
+        errors.update(extra)
         for status, description in declared.items():
             if status >= 400:
                 errors[status] = description

@@ -435,17 +435,24 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
         'permission': operation.permission,
         'media_types': media_types,
         'forced_media_type': forced,
-        'http': http_options(options),
+        'http': http_options(options, operation),
     }
 
 
-def http_options(options: Any) -> dict[str, Any]:
-    """The HTTP behaviours (API.md Part 2) an operation's options give."""
-    return {
+def http_options(options: Any, operation: Any = None) -> dict[str, Any]:
+    """The HTTP behaviours (API.md Part 2) an operation's options give,
+    and ``validators``: the validator methods of its class it calls."""
+    found = {
         name: list(value) if isinstance(value, tuple) else value
         for name, value in options.items()
         if name in HTTP_OPTIONS and value is not None
     }
+    conditional = getattr(operation, 'conditional', None)
+    if conditional is not None and conditional.validators:
+        found['validators'] = [
+            name for name in (conditional.tag, conditional.date) if name
+        ]
+    return found
 
 
 def _qualname(schema: Any) -> str | None:

@@ -22,24 +22,24 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = ROOT / 'demo' / 'restkit_demo'
 INI = str(ROOT / 'tests' / 'fixtures' / 'prestkit_app.ini')
 FIXTURE = 'tests/fixtures/prestkit_app.py'
-WIDGETS_AT = f'{FIXTURE}:75'
-REPORTS_AT = f'{FIXTURE}:76'
+WIDGETS_AT = f'{FIXTURE}:78'
+REPORTS_AT = f'{FIXTURE}:79'
 ALL_MEDIA = ['json', 'yaml', 'xml', 'html', 'text']
 
 TABLE = """\
-Resource   Route                Pattern         Verb      Method               Schema         Response schema   Status   Permission   Media types               HTTP                       Declared
---------   -----                -------         ----      ------               ------         ---------------   ------   ----------   -----------               ----                       --------
-widgets    widgets.collection   /widgets        GET       collection_get       -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
-widgets    widgets.collection   /widgets        HEAD      collection_get       -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
-widgets    widgets.collection   /widgets        POST      collection_post      WidgetSchema   WidgetOut         201      create       yaml,json                 -                          tests/fixtures/prestkit_app.py:75
-widgets    widgets.collection   /widgets        OPTIONS   -                    -              -                 204      -            -                         -                          tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   GET       get                  -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   HEAD      get                  -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60   tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   DELETE    delete               -              -                 204      delete       yaml,json                 -                          tests/fixtures/prestkit_app.py:75
-widgets    widgets.item         /widgets/{id}   OPTIONS   -                    -              -                 204      -            -                         -                          tests/fixtures/prestkit_app.py:75
-reports    reports.collection   /reports        GET       collection_get       -              -                 200      -            forced:text               etag                       tests/fixtures/prestkit_app.py:76
-reports    reports.collection   /reports        HEAD      collection_get       -              -                 200      -            forced:text               etag                       tests/fixtures/prestkit_app.py:76
-reports    reports.collection   /reports        OPTIONS   collection_options   -              -                 200      -            json,yaml,xml,html,text   -                          tests/fixtures/prestkit_app.py:76
+Resource   Route                Pattern         Verb      Method               Schema         Response schema   Status   Permission   Media types               HTTP                                        Declared
+--------   -----                -------         ----      ------               ------         ---------------   ------   ----------   -----------               ----                                        --------
+widgets    widgets.collection   /widgets        GET       collection_get       -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60                    tests/fixtures/prestkit_app.py:78
+widgets    widgets.collection   /widgets        HEAD      collection_get       -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60                    tests/fixtures/prestkit_app.py:78
+widgets    widgets.collection   /widgets        POST      collection_post      WidgetSchema   WidgetOut         201      create       yaml,json                 -                                           tests/fixtures/prestkit_app.py:78
+widgets    widgets.collection   /widgets        OPTIONS   -                    -              -                 204      -            -                         -                                           tests/fixtures/prestkit_app.py:78
+widgets    widgets.item         /widgets/{id}   GET       get                  -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60; validators=etag   tests/fixtures/prestkit_app.py:78
+widgets    widgets.item         /widgets/{id}   HEAD      get                  -              WidgetOut         200      view         yaml,json                 cache_control=max-age=60; validators=etag   tests/fixtures/prestkit_app.py:78
+widgets    widgets.item         /widgets/{id}   DELETE    delete               -              -                 204      delete       yaml,json                 validators=etag                             tests/fixtures/prestkit_app.py:78
+widgets    widgets.item         /widgets/{id}   OPTIONS   -                    -              -                 204      -            -                         -                                           tests/fixtures/prestkit_app.py:78
+reports    reports.collection   /reports        GET       collection_get       -              -                 200      -            forced:text               etag                                        tests/fixtures/prestkit_app.py:79
+reports    reports.collection   /reports        HEAD      collection_get       -              -                 200      -            forced:text               etag                                        tests/fixtures/prestkit_app.py:79
+reports    reports.collection   /reports        OPTIONS   collection_options   -              -                 200      -            json,yaml,xml,html,text   -                                           tests/fixtures/prestkit_app.py:79
 """  # noqa: E501
 
 
@@ -107,8 +107,18 @@ ROWS = [
         permission='create',
     ),
     widgets('collection', 'OPTIONS', None, status=204),
-    widgets('item', 'GET', 'get'),
-    widgets('item', 'HEAD', 'get'),
+    widgets(
+        'item',
+        'GET',
+        'get',
+        http={'cache_control': 'max-age=60', 'validators': ['etag']},
+    ),
+    widgets(
+        'item',
+        'HEAD',
+        'get',
+        http={'cache_control': 'max-age=60', 'validators': ['etag']},
+    ),
     widgets(
         'item',
         'DELETE',
@@ -116,6 +126,7 @@ ROWS = [
         permission='delete',
         status=204,
         response_schema=None,
+        http={'validators': ['etag']},
     ),
     widgets('item', 'OPTIONS', None, status=204),
     reports(
@@ -201,8 +212,8 @@ def test_declaration_outside_the_current_directory_is_absolute(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     rows = json.loads(run(capsys, INI, '--format=json'))
-    assert rows[0]['declared'] == f'{ROOT / FIXTURE}:75'
-    assert rows[-1]['declared'] == f'{ROOT / FIXTURE}:76'
+    assert rows[0]['declared'] == f'{ROOT / FIXTURE}:78'
+    assert rows[-1]['declared'] == f'{ROOT / FIXTURE}:79'
 
 
 @pytest.mark.parametrize(
@@ -335,8 +346,13 @@ def test_demo_rows(
         schema='PostWriteRequest',
         response_schema='PostOut',
         media_types=ALL_MEDIA,
+        http={'validators': ['etag']},
         declared=posts_at,
     )
+    # the posts' version is their validator: GET and HEAD use it too
+    for verb in ('GET', 'HEAD', 'PUT', 'DELETE'):
+        assert by_key['posts.item', verb]['http'] == {'validators': ['etag']}
+    assert by_key['comments.item', 'GET']['http'] == {}
     assert by_key['comments.collection', 'POST'] == row(
         'comments',
         'comments.collection',
@@ -363,11 +379,15 @@ def test_demo_rows(
 def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
     lines = run(capsys, demo_ini).splitlines()
     assert lines[0].startswith('Resource   Route                 Pattern')
-    assert lines[0].endswith('Media types               HTTP   Declared')
+    assert lines[0].endswith(
+        'Media types               HTTP              Declared'
+    )
     assert set(lines[1]) == {'-', ' '}
     assert len(lines) == 2 + 24
     assert lines[2].split()[0] == 'tags'
     assert lines[2].split()[-1] == 'demo/restkit_demo/api.yaml:7'
+    put = next(line for line in lines if ' PUT ' in line)
+    assert put.split()[-2] == 'validators=etag'
     # Aligned: every row starts its columns where the header does.
     starts = [lines[0].index(h) for h in ('Route', 'Pattern', 'Declared')]
     for line in lines[2:]:

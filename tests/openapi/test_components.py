@@ -265,9 +265,10 @@ def test_one_format_parameter_a_set_of_media_types(
     assert parameters['format-json-xml']['schema'] == {
         '$ref': '#/components/schemas/Format-json-xml'
     }
-    # forced: no format
+    # forced: no format (If-Match acts on every unsafe item operation)
     assert [p['name'] for p in op(doc, '/p/{id}', 'put')['parameters']] == [
-        'id'
+        'id',
+        'If-Match',
     ]
     for url in ('/two?format=xml', '/two?format=json'):
         conforms(doc, '/two', 'get', app.get(url))

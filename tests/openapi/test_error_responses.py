@@ -74,11 +74,20 @@ def test_error_statuses(config: Configurator, make_app: MakeApp) -> None:
         # unsafe verbs: the cross-origin protection's 403
         ('/p', 'post'): ['201', '400', '403', '406', '413', '415'],
         ('/p/{id}', 'get'): ['200', '400', '406'],
-        ('/p/{id}', 'put'): ['200', '400', '403', '406', '413', '415'],
-        ('/p/{id}', 'patch'): ['200', '400', '403', '406', '413', '415'],
-        ('/p/{id}', 'delete'): ['204', '400', '403', '406'],
+        # If-Match: "x" is a 412 on every unsafe item operation
+        ('/p/{id}', 'put'): ['200', '400', '403', '406', '412', '413', '415'],
+        ('/p/{id}', 'patch'): [
+            '200',
+            '400',
+            '403',
+            '406',
+            '412',
+            '413',
+            '415',
+        ],
+        ('/p/{id}', 'delete'): ['204', '400', '403', '406', '412'],
         # every verb an override may name is there
-        ('/p/{id}', 'post'): ['200', '400', '403', '406', '413', '415'],
+        ('/p/{id}', 'post'): ['200', '400', '403', '406', '412', '413', '415'],
     }
     for (path, verb), found in expected.items():
         assert statuses(op(doc, path, verb)) == found, (path, verb)

@@ -11,7 +11,7 @@ from pyramid.request import Request
 from pyramid_restkit import operation, resource
 
 from restkit_demo.db import get_connection
-from restkit_demo.resources import now, parse_time, path_id
+from restkit_demo.resources import MAX_ID, now, parse_time, path_id
 from restkit_demo.schemas import (
     ListPostsRequest,
     PostOut,
@@ -32,9 +32,10 @@ _SELECT_PAGE = (
     'SELECT id, title, body, tags, published, created_at'
     ' FROM posts ORDER BY id LIMIT ? OFFSET ?'
 )
+#: Every change bumps the version: the post's ETag (see Posts.etag).
 _UPDATE = (
-    'UPDATE posts SET title = ?, body = ?, tags = ?, published = ?'
-    ' WHERE id = ?'
+    'UPDATE posts SET title = ?, body = ?, tags = ?, published = ?,'
+    ' version = version + 1 WHERE id = ?'
 )
 
 
@@ -71,6 +72,22 @@ class Posts:
     def db(self) -> sqlite3.Connection:
         """The request's database connection."""
         return get_connection(self.request)
+
+    def etag(self) -> int | None:
+        """The post's version, its validator: a GET with ``If-None-Match``
+        answers 304, a write with a stale ``If-Match`` 412 (conditional
+        requests; ``None`` for a post that does not exist).
+
+        Called before the body is validated, so it reads the route's id
+        (digits, by the route's pattern) itself.
+        """
+        post_id = int(self.request.matchdict['id'])
+        if post_id > MAX_ID:
+            return None
+        row = self.db.execute(
+            'SELECT version FROM posts WHERE id = ?', (post_id,)
+        ).fetchone()
+        return None if row is None else int(row['version'])
 
     def _load(self, post_id: int) -> dict[str, Any]:
         """Return the post ``post_id``; 404 if there is none."""
