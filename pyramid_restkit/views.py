@@ -36,6 +36,7 @@ from webob.multidict import MultiDict
 
 from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
+from .patch import PatchDocument, PatchDocuments
 from .schemas import Output, Validator
 
 #: ``environ`` key holding the verb sent before a method override, and the
@@ -109,6 +110,9 @@ class Operation:
         self.max_depth = max_depth
         self.max_fields = max_fields
         self.media_options = media_options or {}
+        #: PATCH documents (RFC 7396, 6902), on PATCH operations whose
+        #: route has a GET (set at commit, config/operations.py).
+        self.documents: PatchDocuments | None = None
 
     def __call__(self, context: Any, request: Any) -> Response:
         # NOTE: first, so that nothing after it (a security policy, the
@@ -139,9 +143,15 @@ class Operation:
                 present, body, typed = self._parse(request)
             request.validated = {}
             instance = self._instance(context, request)
-            request.validated = validator.validate(
-                request, body, present, typed
-            )
+            documents = self.documents
+            if documents is not None and isinstance(body, PatchDocument):
+                # NOTE: applied here, after the preconditions: a
+                # conditional PATCH applies to the state it checked.
+                request.validated = documents.validate(request, instance, body)
+            else:
+                request.validated = validator.validate(
+                    request, body, present, typed
+                )
         result = getattr(instance, self.attr)()
         return self.respond(request, media, result, vary)
 
@@ -347,13 +357,19 @@ def charset_param(params: str) -> str | None:
     return None
 
 
-def options_view(allow: str) -> View:
-    """The automatic OPTIONS: 204 with ``Allow``."""
+def options_view(allow: str, accept_patch: str | None = None) -> View:
+    """The automatic OPTIONS: 204 with ``Allow``.
+
+    ``accept_patch``: the ``Accept-Patch`` of a route with PATCH (RFC
+    5789 section 3.1), the body types its PATCH takes.
+    """
 
     def options(context: Any, request: Any) -> Response:
         response = Response(status=204)
         del response.content_type
         response.allow = allow
+        if accept_patch is not None:
+            response.headers['Accept-Patch'] = accept_patch
         return response
 
     return options

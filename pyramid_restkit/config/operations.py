@@ -12,10 +12,18 @@ from typing import Any
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from ..errors import ResourceConfigurationError
-from ..media import MediaType, MediaTypes
+from ..formats.json import JSONRenderer
+from ..media import MediaType, MediaTypes, Renderer
 from ..negotiation import Negotiator
+from ..patch import DOCUMENT_PARSERS, PatchDocuments
 from ..problems import MAX_ERRORS
-from ..schemas import ReadOnly, Validator, compile_output, read_only_fields
+from ..schemas import (
+    ReadOnly,
+    RequestSchema,
+    Validator,
+    compile_output,
+    read_only_fields,
+)
 from ..settings import Settings
 from ..views import Operation, RouteInfo, View, options_view
 from .options import Options
@@ -47,18 +55,22 @@ class RouteTable(dict[str, RouteInfo]):
             tuple[Any, ...],
             tuple[tuple[tuple[Any, MediaType | None], ...], MediaSetup],
         ] = {}
-        self._options_views: dict[str, View] = {}
+        self._options_views: dict[tuple[str, str | None], View] = {}
         #: Contexts of the application's own exception views among those
         #: the kit's views are registered for (problems.steps_aside).
         self.application_error_contexts: frozenset[type] = frozenset()
         #: OpenAPI operationId -> the operation that has it ('posts.get').
         self.operation_ids: dict[str, str] = {}
 
-    def options_view(self, allow: str) -> View:
-        """The automatic OPTIONS view for ``allow``, one per value."""
-        view = self._options_views.get(allow)
+    def options_view(
+        self, allow: str, accept_patch: str | None = None
+    ) -> View:
+        """The automatic OPTIONS view for ``allow`` (and the
+        ``Accept-Patch`` of a route with PATCH), one per value."""
+        key = (allow, accept_patch)
+        view = self._options_views.get(key)
         if view is None:
-            view = self._options_views[allow] = options_view(allow)
+            view = self._options_views[key] = options_view(*key)
         return view
 
 
@@ -83,21 +95,9 @@ def build_operation(
         # NOTE: read-only fields are found here, once: the operation's
         # own response schema against its input, at every level.
         read_only = read_only_fields(schema, response_schema)
-        # PERF: operations sharing a schema (and its read-only fields)
-        # share its prepared clones.
-        key = (schema, verb == 'PATCH', read_only)
-        validator = table.validators.get(key)
-        if validator is None:
-            validator = Validator(
-                schema,
-                partial=verb == 'PATCH',
-                unknown=settings.unknown_fields,
-                status=settings.validation_status,
-                read_only=read_only,
-                # NOTE: no more errors are built than a problem lists.
-                max_errors=MAX_ERRORS,
-            )
-            table.validators[key] = validator
+        validator = _validator(
+            table, settings, schema, verb == 'PATCH', read_only
+        )
     permission = opts.permission
     if isinstance(permission, Mapping):
         permission = permission.get(verb)
@@ -123,6 +123,75 @@ def build_operation(
         max_depth=settings.max_depth,
         max_fields=settings.max_fields,
     )
+
+
+def _validator(
+    table: RouteTable,
+    settings: Settings,
+    schema: Any,
+    partial: bool,
+    read_only: ReadOnly,
+) -> Validator:
+    # PERF: operations sharing a schema (and its read-only fields) share
+    # its prepared clones.
+    key = (schema, partial, read_only)
+    validator = table.validators.get(key)
+    if validator is None:
+        validator = Validator(
+            schema,
+            partial=partial,
+            unknown=settings.unknown_fields,
+            status=settings.validation_status,
+            read_only=read_only,
+            # NOTE: no more errors are built than a problem lists.
+            max_errors=MAX_ERRORS,
+        )
+        table.validators[key] = validator
+    return validator
+
+
+def enable_patch_documents(
+    patch: Operation,
+    schema: Any,
+    get: Operation,
+    *,
+    settings: Settings,
+    media_types: MediaTypes,
+    table: RouteTable,
+) -> None:
+    """Let ``patch`` take PATCH documents, applied to what ``get`` returns.
+
+    Only where its ``schema`` takes a body: a merge patch or a JSON Patch
+    is a body.  The result of a document is validated like a whole
+    body, so with the full schema; and without the operation's
+    read-only fields: those the document leaves as they were are
+    dropped before (:mod:`pyramid_restkit.patch`), and those it adds or
+    changes are unknown fields.
+    """
+    validator = patch.validator
+    if validator is None or not validator.wants_body:
+        return
+    body = schema
+    if isinstance(schema, RequestSchema):
+        body = next(c for c in schema.children if c.name == 'body')
+    json = media_types.by_name.get('json')
+    renderer: Renderer = (
+        json.renderer
+        if json is not None and json.renderer is not None
+        else JSONRenderer()
+    )
+    patch.documents = PatchDocuments(
+        get=get.attr,
+        output=get.output,
+        renderer=renderer,
+        validator=_validator(table, settings, schema, False, frozenset()),
+        body=body,
+        max_depth=settings.max_depth,
+        max_body_size=settings.max_body_size,
+    )
+    # NOTE: a copy: operations with the same media options share one
+    # parser table (_media_setup).
+    patch.parsers = {**patch.parsers, **DOCUMENT_PARSERS}
 
 
 def _media_setup(
