@@ -91,7 +91,14 @@ class PatchDocuments:
         validated = self.validator.validate(request, after, True, True)
         body = validated['body'] if self.validator.multi else validated
         if self.mapping and isinstance(body, dict):
-            body = changed_fields(before, after, body, self.body)
+            # NOTE: compared as the schema sees them: without the fields
+            # it lacks (read-only ones, ignored unknown ones).
+            body = changed_fields(
+                drop_extra(before, self.body),
+                drop_extra(after, self.body),
+                body,
+                self.body,
+            )
         if self.validator.multi:
             return {**validated, 'body': body}
         return body
@@ -133,6 +140,13 @@ def drop_unchanged(after: Any, before: Any, node: Any) -> Any:
         if ((*path, name), canonical(value)) in seen:
             del owner[name]
     return after
+
+
+def drop_extra(value: Any, node: Any) -> Any:
+    """``value`` without the fields ``node`` lacks (changed in place)."""
+    for _, owner, name, _ in list(_extra_fields(value, node)):
+        del owner[name]
+    return value
 
 
 def _extra_fields(
