@@ -35,6 +35,7 @@ from ..settings import Settings
 from ..views import Operation, RouteInfo
 from .components import Components
 from .jsonschema import REF
+from .patch import CONFLICT_DESCRIPTION
 from .variants import TEXT_FORMATS
 
 if TYPE_CHECKING:  # the options table is configuration's
@@ -105,6 +106,13 @@ LOCATION_HEADER: dict[str, Any] = {
     'description': 'The URL of the created resource.',
     'required': False,
     'schema': {'type': 'string', 'format': 'uri-reference'},
+}
+
+#: The header of a PATCH's ``415`` (RFC 5789 section 2.2).
+ACCEPT_PATCH_HEADER: dict[str, Any] = {
+    'description': 'The media types of the bodies a PATCH takes here.',
+    'required': True,
+    'schema': {'type': 'string'},
 }
 
 #: Statuses whose responses have no body.
@@ -216,6 +224,8 @@ class Responses:
         if parses:
             errors[413] = ERROR_DESCRIPTIONS[413]
             errors[415] = ERROR_DESCRIPTIONS[415]
+        if parses and operation.documents is not None:
+            errors[409] = CONFLICT_DESCRIPTION
         for status, description in declared.items():
             if status >= 400:
                 errors[status] = description
@@ -224,6 +234,11 @@ class Responses:
             responses[str(status)] = {
                 'description': errors[status],
                 'content': problems,
+            }
+        unsupported = responses.get('415')
+        if unsupported is not None and verb == 'PATCH':
+            unsupported['headers'] = {
+                'Accept-Patch': copy.deepcopy(ACCEPT_PATCH_HEADER)
             }
         return responses
 

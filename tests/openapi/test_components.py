@@ -75,7 +75,12 @@ def test_publish_only_json(config: Configurator, make_app: MakeApp) -> None:
             'application/problem+json'
         }
     patch = op(doc, '/p/{id}', 'patch')
-    assert set(patch['requestBody']['content']) == {'application/json'}
+    # PATCH documents are JSON: described where JSON is
+    assert set(patch['requestBody']['content']) == {
+        'application/json',
+        'application/merge-patch+json',
+        'application/json-patch+json',
+    }
     # one format parameter, for all, its enum a named schema; no XML or
     # form variants
     assert doc['components']['parameters'] == {
@@ -98,6 +103,8 @@ def test_publish_only_json(config: Configurator, make_app: MakeApp) -> None:
         'Item',
         'Item-Partial',
         'Format',
+        'JSONPatch',
+        'JSONPatchOperation',
     }
     # a forced media type stays described: it is the only way to call it
     put = op(doc, '/p/{id}', 'put')

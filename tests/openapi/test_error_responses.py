@@ -74,7 +74,8 @@ def test_error_statuses(config: Configurator, make_app: MakeApp) -> None:
         ('/p', 'post'): ['201', '400', '406', '413', '415'],
         ('/p/{id}', 'get'): ['200', '400', '406'],
         ('/p/{id}', 'put'): ['200', '400', '406', '413', '415'],
-        ('/p/{id}', 'patch'): ['200', '400', '406', '413', '415'],
+        # PATCH documents: a JSON Patch that cannot apply is a 409
+        ('/p/{id}', 'patch'): ['200', '400', '406', '409', '413', '415'],
         ('/p/{id}', 'delete'): ['204', '400', '406'],
         # every verb an override may name is there
         ('/p/{id}', 'post'): ['200', '400', '406', '413', '415'],

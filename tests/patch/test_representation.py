@@ -27,6 +27,8 @@ class Shape(colander.MappingSchema):
     items = colander.SchemaNode(colander.Sequence(), Item())
     any_items = colander.SchemaNode(colander.Sequence(accept_scalar=True))
     choices = colander.SchemaNode(colander.Set())
+    # A type with children that is neither a tuple nor a sequence.
+    other = colander.SchemaNode(colander.List(), Item())
 
 
 def test_extra_fields_are_found_along_the_schema():
@@ -36,12 +38,14 @@ def test_extra_fields_are_found_along_the_schema():
         'items': [{'name': 'n', 'id': 1}, 'not an object'],
         'any_items': [{'id': 1}],
         'choices': [{'id': 1}],
+        'other': [{'id': 1}],
     }
     assert drop_extra(value, Shape()) == {
         'point': [1, {'a': 'x'}, 'third'],
         'items': [{'name': 'n'}, 'not an object'],
         'any_items': [{'id': 1}],
         'choices': [{'id': 1}],
+        'other': [{'id': 1}],
     }
 
 
