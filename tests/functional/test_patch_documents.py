@@ -763,3 +763,117 @@ def test_documents_are_415_on_other_verbs_and_routes(other_app):
     assert MERGE not in res.headers['Accept-Post']
     res = other_app.options('/plain', status=204)
     assert 'Accept-Patch' not in res.headers
+
+
+class Filters(RequestSchema):
+    @colander.instantiate()
+    class querystring(colander.MappingSchema):
+        note = colander.SchemaNode(colander.String(), missing='none')
+
+
+class Stamped:
+    def __init__(self, request):
+        self.request = request
+
+    def get(self):
+        return {'title': 'T', 'created': CREATED}
+
+    @operation(schema=PostIn)
+    def patch(self):
+        return self.request.validated
+
+    @operation(schema=Filters)
+    def collection_patch(self):
+        return self.request.validated
+
+    def collection_get(self):
+        return []
+
+
+@pytest.mark.parametrize(
+    'settings',
+    [{'restkit.media_types': 'yaml', 'restkit.default_media_type': 'yaml'}],
+)
+def test_documents_without_the_json_media_type(config, make_app):
+    config.add_resource(Stamped, collection_path='/s', path='/s/{id}')
+    app = make_app()
+    # the kit's own JSON form: dates as the JSON renderer writes them
+    res = json_patch(
+        app,
+        [
+            {'op': 'test', 'path': '/created', 'value': CREATED.isoformat()},
+            {'op': 'remove', 'path': '/created'},
+        ],
+        url='/s/1',
+    )
+    assert res.content_type == 'application/yaml'
+    assert res.text == '{}\n'
+    res = app.patch('/s/1', b'{}', content_type='application/json', status=415)
+    accepted = res.headers['Accept-Patch'].split(', ')
+    assert MERGE in accepted
+    assert 'application/json' not in accepted
+
+
+def test_no_documents_where_the_schema_takes_no_body(config, make_app):
+    config.add_resource(Stamped, collection_path='/s', path='/s/{id}')
+    app = make_app()
+    # the body is not read at all, as for any type
+    res = merge(app, {'title': None}, url='/s')
+    assert res.json == {'querystring': {'note': 'none'}}
+    res = app.options('/s', status=204)
+    assert MERGE not in res.headers['Accept-Patch']
+
+
+class DocAuthor(colander.MappingSchema):
+    name = colander.SchemaNode(colander.String())
+    email = colander.SchemaNode(colander.String(), missing=colander.drop)
+
+
+class DocPostIn(colander.MappingSchema):
+    title = colander.SchemaNode(colander.String())
+    body = colander.SchemaNode(colander.String(), missing=colander.drop)
+    author = DocAuthor(missing=colander.drop)
+    tags = Tags(missing=colander.drop)
+
+
+class DocPostOut(DocPostIn):
+    id = colander.SchemaNode(colander.Integer())
+
+
+def test_the_examples_of_docs_patch_md(config, make_app, calls):
+    class Post:
+        def __init__(self, request):
+            self.request = request
+
+        def get(self):
+            return {
+                'id': 7,
+                'title': 'Hi',
+                'body': 'text',
+                'author': {'name': 'Ann'},
+                'tags': ['a'],
+            }
+
+        def patch(self):
+            calls.append(self.request.validated)
+            return {**self.get(), **self.request.validated}
+
+    config.add_resource(
+        Post, path='/posts/{id}', schema=DocPostIn, response_schema=DocPostOut
+    )
+    app = make_app()
+    app.patch_json('/posts/7', {'title': 'Hello'})
+    merge(app, {'body': None, 'author': {'email': 'ann@example.com'}})
+    problem(merge(app, {'title': None}, status=400), 400)
+    problem(merge(app, [1], status=400), 400)
+    ops = [
+        {'op': 'test', 'path': '/title', 'value': 'Hi'},
+        {'op': 'add', 'path': '/tags/-', 'value': 'b'},
+        {'op': 'copy', 'from': '/author/name', 'path': '/body'},
+    ]
+    json_patch(app, ops)
+    assert calls == [
+        {'title': 'Hello'},
+        {'body': None, 'author': {'name': 'Ann', 'email': 'ann@example.com'}},
+        {'tags': ['a', 'b'], 'body': 'Ann'},
+    ]
