@@ -877,3 +877,31 @@ def test_the_examples_of_docs_patch_md(config, make_app, calls):
         {'body': None, 'author': {'name': 'Ann', 'email': 'ann@example.com'}},
         {'tags': ['a', 'b'], 'body': 'Ann'},
     ]
+
+
+@pytest.mark.parametrize(
+    ('accept', 'problem_type'),
+    [
+        ('application/xml', 'application/problem+xml'),
+        ('application/yaml', 'application/problem+yaml'),
+    ],
+)
+def test_errors_are_problems_in_the_negotiated_format(
+    app, accept, problem_type
+):
+    for ops, status in [
+        ([{'op': 'test', 'path': '/title', 'value': 'x'}], 409),
+        ([{'op': 'frob', 'path': '/title'}], 400),
+        ({'title': None}, 400),
+    ]:
+        content_type = MERGE if isinstance(ops, dict) else JSON_PATCH
+        res = app.patch(
+            '/posts/7',
+            json.dumps(ops),
+            content_type=content_type,
+            headers={'Accept': accept},
+            status=status,
+        )
+        assert res.content_type == problem_type
+    res = merge(app, {'title': 'Y'}, headers={'Accept': accept})
+    assert res.content_type == accept
