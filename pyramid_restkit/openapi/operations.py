@@ -199,11 +199,12 @@ class Operations:
                     }
             elif media.name not in TEXT_FORMATS:
                 content[content_type] = {'schema': schema}
-        published = self.components.published
-        if operation.documents is not None and (
-            published is None or 'json' in published
+        if (
+            operation.documents is not None
+            and self.components.published is None
         ):
-            # NOTE: JSON formats, described where JSON is.  A merge
+            # NOTE: restkit.openapi.media_types lists the types the
+            # document describes, and these are not among them.  A merge
             # patch takes the plain partial's shape, read-only fields
             # included (sent back unchanged, they are dropped).
             content.update(document_content(self.components, schema))

@@ -224,7 +224,11 @@ class Responses:
         if parses:
             errors[413] = ERROR_DESCRIPTIONS[413]
             errors[415] = ERROR_DESCRIPTIONS[415]
-        if parses and operation.documents is not None:
+        if (
+            parses
+            and operation.documents is not None
+            and self.components.published is None
+        ):
             errors[409] = CONFLICT_DESCRIPTION
         for status, description in declared.items():
             if status >= 400:

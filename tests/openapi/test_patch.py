@@ -131,19 +131,14 @@ def test_json_patch_schema(app: Any) -> None:
     assert not valid(doc, schema, {'op': 'remove', 'path': '/a'})
 
 
-@pytest.mark.parametrize(
-    'settings',
-    [
-        {
-            'restkit.default_media_type': 'yaml',
-            'restkit.openapi.media_types': 'yaml',
-        }
-    ],
-)
-def test_documents_are_described_with_json(app: Any) -> None:
+@pytest.mark.parametrize('settings', [{'restkit.openapi.media_types': 'json'}])
+def test_a_restricted_document_describes_only_its_media_types(
+    app: Any,
+) -> None:
     doc = document(app)
-    content = op(doc, '/t/{id}', 'patch')['requestBody']['content']
-    assert MERGE not in content
+    patch = op(doc, '/t/{id}', 'patch')
+    assert set(patch['requestBody']['content']) == {'application/json'}
+    assert '409' not in statuses(patch)
     assert 'JSONPatch' not in doc['components']['schemas']
 
 
