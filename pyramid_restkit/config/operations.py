@@ -172,8 +172,17 @@ def enable_patch_documents(
     if validator is None or not validator.wants_body:
         return
     body = schema
+    locations = None
     if isinstance(schema, RequestSchema):
         body = next(c for c in schema.children if c.name == 'body')
+        # NOTE: validated apart, before GET runs (it may read them).
+        locations = Validator(
+            RequestSchema(*(c for c in schema.children if c is not body)),
+            partial=False,
+            unknown=settings.unknown_fields,
+            status=settings.validation_status,
+            max_errors=MAX_ERRORS,
+        )
     json = media_types.by_name.get('json')
     renderer: Renderer = (
         json.renderer
@@ -184,8 +193,9 @@ def enable_patch_documents(
         get=get.attr,
         output=get.output,
         renderer=renderer,
-        validator=_validator(table, settings, schema, False, frozenset()),
+        validator=_validator(table, settings, body, False, frozenset()),
         body=body,
+        locations=locations,
         max_depth=settings.max_depth,
         max_body_size=settings.max_body_size,
     )

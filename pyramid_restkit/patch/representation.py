@@ -43,8 +43,10 @@ class PatchDocuments:
 
     ``get`` names the GET method of the route; ``output`` is its
     response schema, compiled (``None``: its value as it is);
-    ``renderer`` writes the JSON form; ``validator`` validates with the
-    full schema; ``body`` is the schema of the body.
+    ``renderer`` writes the JSON form; ``body`` is the schema of the
+    body and ``validator`` validates it, whole; ``locations``, for a
+    :class:`~pyramid_restkit.RequestSchema`, validates its other
+    locations.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class PatchDocuments:
         renderer: Renderer,
         validator: Validator,
         body: colander.SchemaNode,
+        locations: Validator | None,
         max_depth: int,
         max_body_size: int,
     ) -> None:
@@ -63,6 +66,7 @@ class PatchDocuments:
         self.renderer = renderer
         self.validator = validator
         self.body = body
+        self.locations = locations
         self.max_depth = max_depth
         self.max_body_size = max_body_size
         self.mapping = isinstance(body.typ, colander.Mapping)
@@ -84,12 +88,20 @@ class PatchDocuments:
     def validate(
         self, request: Any, instance: Any, document: PatchDocument
     ) -> Any:
-        """What becomes ``request.validated`` for ``document``."""
+        """What becomes ``request.validated`` for ``document``.
+
+        The other locations of a ``RequestSchema`` are validated first:
+        GET may need them (``request.validated['path']``), and finds
+        them in ``request.validated``.
+        """
+        others = None
+        if self.locations is not None:
+            others = self.locations.validate(request, None, False, True)
+            request.validated = others
         before = self.current(request, instance)
         after = document.apply(before, self.max_depth, self.max_body_size)
         after = drop_unchanged(after, before, self.body)
-        validated = self.validator.validate(request, after, True, True)
-        body = validated['body'] if self.validator.multi else validated
+        body = self.validator.validate(request, after, True, True)
         if self.mapping and isinstance(body, dict):
             # NOTE: compared as the schema sees them: without the fields
             # it lacks (read-only ones, ignored unknown ones).
@@ -99,8 +111,8 @@ class PatchDocuments:
                 body,
                 self.body,
             )
-        if self.validator.multi:
-            return {**validated, 'body': body}
+        if others is not None:
+            return {**others, 'body': body}
         return body
 
 

@@ -905,3 +905,44 @@ def test_errors_are_problems_in_the_negotiated_format(
         assert res.content_type == problem_type
     res = merge(app, {'title': 'Y'}, headers={'Accept': accept})
     assert res.content_type == accept
+
+
+class ById(RequestSchema):
+    @colander.instantiate()
+    class path(colander.MappingSchema):
+        id = colander.SchemaNode(colander.Integer())
+
+    @colander.instantiate()
+    class body(colander.MappingSchema):
+        name = colander.SchemaNode(colander.String())
+
+
+def test_get_sees_the_other_locations_validated(config, make_app, calls):
+    class Named:
+        def __init__(self, request):
+            self.request = request
+
+        @operation(schema=ById)
+        def get(self):
+            return {'name': f'n{self.request.validated["path"]["id"]}'}
+
+        @operation(schema=ById)
+        def patch(self):
+            calls.append(self.request.validated)
+            return self.get()
+
+    config.add_resource(Named, path='/named/{id}')
+    app = make_app()
+    json_patch(
+        app, [{'op': 'test', 'path': '/name', 'value': 'n5'}], url='/named/5'
+    )
+    assert calls == [{'path': {'id': 5}, 'body': {}}]
+    body = problem(merge(app, {'name': 5}, url='/named/x', status=400), 400)
+    # the path is refused before GET runs, hence alone
+    assert [(e['location'], e['name']) for e in body['errors']] == [
+        ('path', 'id')
+    ]
+    body = problem(merge(app, {'name': 5}, url='/named/5', status=400), 400)
+    assert [(e['location'], e['name']) for e in body['errors']] == [
+        ('body', 'name')
+    ]
