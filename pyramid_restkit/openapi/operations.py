@@ -205,9 +205,13 @@ class Operations:
         ):
             # NOTE: restkit.openapi.media_types lists the types the
             # document describes, and these are not among them.  A merge
-            # patch takes the plain partial's shape, read-only fields
-            # included (sent back unchanged, they are dropped).
-            content.update(document_content(self.components, schema))
+            # patch is read against the whole body's schema (the PUT's,
+            # read-only fields included: sent back unchanged, they are
+            # dropped).
+            whole = self.write_variants.extend(
+                self.components.convert(body), read_only, response_schema
+            )
+            content.update(document_content(self.components, whole))
         if not content:
             return None
         # An absent body is an empty mapping where the schema is one (so

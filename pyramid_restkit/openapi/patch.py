@@ -3,9 +3,9 @@
 A PATCH operation that takes documents (:mod:`pyramid_restkit.patch`)
 lists, besides its plain partial body, ``application/merge-patch+json``
 and ``application/json-patch+json``.  A merge patch has the shape of
-the partial body (every field optional, ``null`` allowed on every
-field, nested objects partial too: ``null`` removes a field, nested
-objects merge, arrays are replaced whole); a JSON Patch is an array of
+the whole body with nothing required, at every level
+(:func:`merge_patch_schema`): ``null`` removes an optional field, nested
+objects merge, arrays are replaced whole; a JSON Patch is an array of
 operations, the named component :data:`JSON_PATCH`.
 """
 
@@ -67,17 +67,59 @@ CONFLICT_DESCRIPTION = (
 
 
 def document_content(
-    components: Components, partial: Any
+    components: Components, whole: Any
 ) -> dict[str, dict[str, Any]]:
     """The request body content of the PATCH documents.
 
-    ``partial`` is the schema of the operation's plain partial body.
+    ``whole`` is the schema of the operation's whole body (what a PUT
+    takes, read-only fields included).
     """
     schemas = components.schemas
     if JSON_PATCH not in schemas:
         schemas[JSON_PATCH] = JSON_PATCH_SCHEMA
         schemas[JSON_PATCH_OPERATION] = JSON_PATCH_OPERATION_SCHEMA
     return {
-        MERGE_PATCH_TYPE: {'schema': partial},
+        MERGE_PATCH_TYPE: {'schema': merge_patch_schema(schemas, whole)},
         JSON_PATCH_TYPE: {'schema': {'$ref': REF + JSON_PATCH}},
     }
+
+
+def merge_patch_schema(schemas: dict[str, Any], whole: Any) -> Any:
+    """The schema of a merge patch of a body whose schema is ``whole``.
+
+    Its objects, at every level, require nothing: a merge patch names
+    only what changes.  Their optional fields take ``null`` (it removes
+    them), as they do in ``whole``; their required ones do not (removing
+    one is refused).  Arrays are replaced whole: their items keep their
+    schema.  A component with objects becomes ``<name>-MergePatch``.
+    """
+    if not isinstance(whole, dict):
+        return whole
+    ref = whole.get('$ref')
+    if ref is None:
+        return _merge_object(schemas, whole)
+    name = ref[len(REF) :]
+    target = schemas[name]
+    if not any(key in target for key in ('properties', *_BRANCHES)):
+        return whole  # an array or a scalar: replaced, as it is
+    variant = name + '-MergePatch'
+    if variant not in schemas:
+        schemas[variant] = {}  # taken while it is built
+        schemas[variant] = _merge_object(schemas, target)
+    return {**whole, '$ref': REF + variant}
+
+
+_BRANCHES = ('allOf', 'anyOf', 'oneOf')
+
+
+def _merge_object(schemas: dict[str, Any], schema: dict[str, Any]) -> Any:
+    out = {key: value for key, value in schema.items() if key != 'required'}
+    if 'properties' in out:
+        out['properties'] = {
+            name: merge_patch_schema(schemas, value)
+            for name, value in out['properties'].items()
+        }
+    for key in _BRANCHES:
+        if key in out:
+            out[key] = [merge_patch_schema(schemas, b) for b in out[key]]
+    return out
