@@ -13,6 +13,7 @@ import pytest
 from pyramid.config import Configurator
 
 from pyramid_restkit import operation
+from pyramid_restkit.openapi.patch import merge_patch_schema
 from tests.openapi.helpers import (
     Base,
     Item,
@@ -172,3 +173,47 @@ def test_responses_are_as_documented(app: Any) -> None:
     conforms(doc, '/t/{id}', 'patch', res)
     res = app.patch('/n/1', b'{}', content_type=MERGE, status=415)
     conforms(doc, '/n/{id}', 'patch', res)
+
+
+def test_merge_patch_schema_of_boolean_schemas() -> None:
+    assert merge_patch_schema({}, True) is True
+    assert merge_patch_schema({}, {'properties': {'a': False}}) == {
+        'properties': {'a': False}
+    }
+
+
+class Tagged(Base):
+    """The same schema, without read-only fields (no response schema)."""
+
+    def get(self) -> Any:
+        return {'name': 'box'}
+
+    def patch(self) -> Any:
+        return self.request.validated
+
+
+def test_variants_keep_their_names_when_the_plain_ones_are_used(
+    config: Configurator, make_app: MakeApp
+) -> None:
+    config.add_resource(
+        Things,
+        collection_path='/t',
+        path='/t/{id}',
+        schema=Thing,
+        response_schema=ItemOut,
+    )
+    config.add_resource(Tagged, path='/g/{id}', schema=Thing)
+    doc = document(make_app())
+    merge = {
+        path: op(doc, path, 'patch')['requestBody']['content'][MERGE]
+        for path in ('/t/{id}', '/g/{id}')
+    }
+    assert merge['/g/{id}']['schema'] == {
+        '$ref': '#/components/schemas/Thing-MergePatch'
+    }
+    assert merge['/t/{id}']['schema'] == {
+        '$ref': '#/components/schemas/Thing-Write-MergePatch'
+    }
+    written = resolve(doc, merge['/t/{id}']['schema'])
+    assert written['properties']['id']['readOnly'] is True
+    assert 'id' not in resolve(doc, merge['/g/{id}']['schema'])['properties']
