@@ -10,7 +10,10 @@ the same for every verb.
 Pyramid checks each verb's permission (the views of a route are grouped
 by permission, so ``pviews`` and ``pyramid.debug_authorization`` see
 it); then an operation checks, in the order API.md fixes: media type
-(406), body size (413), Content-Type (415), then the schema.
+(406), body size (413), Content-Type (415), a malformed body (400),
+then the schema.  A PATCH document (merge patch, JSON Patch) is applied
+in that last step, to the current representation
+(:mod:`pyramid_restkit.patch`).
 Every error is raised, so Pyramid's exception views (the application's
 first, then the kit's :func:`http_error_view`) render it and transaction
 managers see ``request.exception``.

@@ -946,3 +946,14 @@ def test_get_sees_the_other_locations_validated(config, make_app, calls):
     assert [(e['location'], e['name']) for e in body['errors']] == [
         ('body', 'name')
     ]
+
+
+def test_documents_through_a_method_override(app, calls):
+    app.post(
+        '/posts/7',
+        json.dumps({'body': None}),
+        content_type=MERGE,
+        headers={'X-HTTP-Method-Override': 'PATCH'},
+        status=200,
+    )
+    assert calls == [{'body': None}]
