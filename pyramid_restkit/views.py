@@ -150,6 +150,8 @@ class Operation:
             if documents is not None and isinstance(body, PatchDocument):
                 # NOTE: applied here, after the preconditions: a
                 # conditional PATCH applies to the state it checked.
+                # PERF: operations without documents (decided at commit)
+                # pay one attribute read.
                 request.validated = documents.validate(request, instance, body)
             else:
                 request.validated = validator.validate(

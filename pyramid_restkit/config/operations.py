@@ -150,6 +150,35 @@ def _validator(
     return validator
 
 
+def patch_documents(
+    route: RouteInfo,
+    options: Mapping[str, Options],
+    settings: Settings,
+    media_types: MediaTypes,
+    table: RouteTable,
+) -> str | None:
+    """Give the PATCH of ``route`` its documents, if the route has a GET.
+
+    ``options`` are the route's operations' options, by method name.
+    Returns the route's ``Accept-Patch`` (``None`` without a PATCH).
+    """
+    built: dict[str, Any] = route.operations
+    patch = built.get('PATCH')
+    if patch is None:
+        return None
+    if 'GET' in built:
+        schema = next(o.schema for o in options.values() if o.verb == 'PATCH')
+        enable_patch_documents(
+            patch,
+            schema,
+            built['GET'],
+            settings=settings,
+            media_types=media_types,
+            table=table,
+        )
+    return ', '.join(patch.parsers)
+
+
 def enable_patch_documents(
     patch: Operation,
     schema: Any,

@@ -35,7 +35,7 @@ from ..patterns import (
 )
 from ..settings import Settings
 from ..views import VERB_ORDER, RouteInfo, View
-from .operations import RouteTable, build_operation, enable_patch_documents
+from .operations import RouteTable, build_operation, patch_documents
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
 
 _OBJECT_NEW: Any = object.__new__
@@ -425,27 +425,15 @@ def _register_resource(
                 where=f'{where}.{attr}',
             )
         route.negotiator = _error_negotiator(route.operations)
-        built: dict[str, Any] = route.operations
-        patch = built.get('PATCH')
-        accept_patch = None
-        if patch is not None:
-            if 'GET' in built:
-                schema = next(
-                    o.schema for o in operations.values() if o.verb == 'PATCH'
-                )
-                enable_patch_documents(
-                    patch,
-                    schema,
-                    built['GET'],
-                    settings=settings,
-                    media_types=media_types,
-                    table=table,
-                )
-            accept_patch = ', '.join(patch.parsers)
-        if 'GET' in built:
-            built['HEAD'] = built['GET']
-        if 'OPTIONS' not in built:
-            built['OPTIONS'] = table.options_view(route.allow, accept_patch)
+        accept_patch = patch_documents(
+            route, operations, settings, media_types, table
+        )
+        if 'GET' in route.operations:
+            route.operations['HEAD'] = route.operations['GET']
+        if 'OPTIONS' not in route.operations:
+            route.operations['OPTIONS'] = table.options_view(
+                route.allow, accept_patch
+            )
         table[route_name] = route
 
 
