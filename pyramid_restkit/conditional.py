@@ -350,7 +350,7 @@ class Conditional:
                 self._check(environ, instance)
         validator = operation.validator
         if validator is not None:
-            request.validated = validator.validate(request, *parsed)
+            request.validated = operation.validate(request, instance, *parsed)
         result = getattr(instance, operation.attr)()
         response = operation.respond(request, media, result, vary)
         if not 200 <= response.status_int < 300:

@@ -12,7 +12,10 @@ by permission, so ``pviews`` and ``pyramid.debug_authorization`` see
 it); then an operation checks, in the order API.md fixes: media type
 (406), the API version with ``restkit.versioning`` (406 or 400, see
 :mod:`pyramid_restkit.versioning`; a path version is checked before the
-permission), body size (413), Content-Type (415), then the schema.
+permission), body size (413), Content-Type (415), a malformed body (400),
+preconditions (428/412, :mod:`pyramid_restkit.conditional`), then the
+schema.  A PATCH document (merge patch, JSON Patch) is applied in that
+last step, to the current representation (:mod:`pyramid_restkit.patch`).
 Every error is raised, so Pyramid's exception views (the application's
 first, then the kit's :func:`http_error_view`) render it and transaction
 managers see ``request.exception``.
@@ -39,6 +42,7 @@ from webob.multidict import MultiDict
 from .conditional import Conditional
 from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
+from .patch import PatchDocument, PatchDocuments
 from .schemas import Output, Validator
 from .versioning import Versioning
 
@@ -129,6 +133,9 @@ class Operation:
         self.versions = versions
         #: Preconditions, validators and caching headers (None: none).
         self.conditional = conditional
+        #: PATCH documents (RFC 7396, 6902), on PATCH operations whose
+        #: route has a GET (set at commit, config/operations.py).
+        self.documents: PatchDocuments | None = None
 
     def __call__(self, context: Any, request: Any) -> Response:
         # NOTE: first, so that nothing after it (a security policy, the
@@ -168,11 +175,32 @@ class Operation:
                 self, request, instance, media, vary, (body, present, typed)
             )
         if validator is not None:
-            request.validated = validator.validate(
-                request, body, present, typed
+            request.validated = self.validate(
+                request, instance, body, present, typed
             )
         result = getattr(instance, self.attr)()
         return self.respond(request, media, result, vary)
+
+    def validate(
+        self,
+        request: Any,
+        instance: Any,
+        body: Any,
+        present: bool,
+        typed: bool,
+    ) -> Any:
+        """``request.validated`` from the parsed body and the request.
+
+        A PATCH document (decided at commit: ``self.documents``) is applied
+        to the instance's current representation first.
+        """
+        documents = self.documents
+        if documents is not None and isinstance(body, PatchDocument):
+            # NOTE: after the preconditions: a conditional PATCH applies
+            # to the state it checked.
+            return documents.validate(request, instance, body)
+        validator: Validator = self.validator  # type: ignore[assignment]
+        return validator.validate(request, body, present, typed)
 
     def _instance(self, context: Any, request: Any) -> Any:
         """The one resource instance of this request."""
@@ -376,13 +404,19 @@ def charset_param(params: str) -> str | None:
     return None
 
 
-def options_view(allow: str) -> View:
-    """The automatic OPTIONS: 204 with ``Allow``."""
+def options_view(allow: str, accept_patch: str | None = None) -> View:
+    """The automatic OPTIONS: 204 with ``Allow``.
+
+    ``accept_patch``: the ``Accept-Patch`` of a route with PATCH (RFC
+    5789 section 3.1), the body types its PATCH takes.
+    """
 
     def options(context: Any, request: Any) -> Response:
         response = Response(status=204)
         del response.content_type
         response.allow = allow
+        if accept_patch is not None:
+            response.headers['Accept-Patch'] = accept_patch
         return response
 
     return options

@@ -14,10 +14,18 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from ..conditional import VALIDATOR_METHODS, Conditional
 from ..cors import CorsFactory, Preflight, route_cors
 from ..errors import ResourceConfigurationError
-from ..media import MediaType, MediaTypes
+from ..formats.json import JSONRenderer
+from ..media import MediaType, MediaTypes, Renderer
 from ..negotiation import VERSION_PARAM, Negotiator
+from ..patch import DOCUMENT_PARSERS, PatchDocuments
 from ..problems import MAX_ERRORS
-from ..schemas import ReadOnly, Validator, compile_output, read_only_fields
+from ..schemas import (
+    ReadOnly,
+    RequestSchema,
+    Validator,
+    compile_output,
+    read_only_fields,
+)
 from ..settings import Settings
 from ..versioning import Versioning
 from ..views import Operation, RouteInfo, View, options_view
@@ -54,7 +62,7 @@ class RouteTable(dict[str, RouteInfo]):
             tuple[Any, ...],
             tuple[tuple[tuple[Any, MediaType | None], ...], MediaSetup],
         ] = {}
-        self._options_views: dict[str, View] = {}
+        self._options_views: dict[tuple[str, str | None], View] = {}
         #: Contexts of the application's own exception views among those
         #: the kit's views are registered for (problems.steps_aside).
         self.application_error_contexts: frozenset[type] = frozenset()
@@ -64,11 +72,15 @@ class RouteTable(dict[str, RouteInfo]):
         #: ``None`` without versioning.  Set with the settings.
         self.versioning: Versioning | None = None
 
-    def options_view(self, allow: str) -> View:
-        """The automatic OPTIONS view for ``allow``, one per value."""
-        view = self._options_views.get(allow)
+    def options_view(
+        self, allow: str, accept_patch: str | None = None
+    ) -> View:
+        """The automatic OPTIONS view for ``allow`` (and the
+        ``Accept-Patch`` of a route with PATCH), one per value."""
+        key = (allow, accept_patch)
+        view = self._options_views.get(key)
         if view is None:
-            view = self._options_views[allow] = options_view(allow)
+            view = self._options_views[key] = options_view(*key)
         return view
 
 
@@ -93,24 +105,9 @@ def build_operation(
         # NOTE: read-only fields are found here, once: the operation's
         # own response schema against its input, at every level.
         read_only = read_only_fields(schema, response_schema)
-        # PERF: operations sharing a schema (and its read-only fields)
-        # share its prepared clones.
-        key = (schema, verb == 'PATCH', read_only)
-        validator = table.validators.get(key)
-        if validator is None:
-            validator = Validator(
-                schema,
-                partial=verb == 'PATCH',
-                unknown=settings.unknown_fields,
-                status=settings.validation_status,
-                read_only=read_only,
-                # NOTE: no more errors are built than a problem lists.
-                max_errors=MAX_ERRORS,
-                reserved=RESERVED_QUERY.get(
-                    settings.versioning or '', frozenset()
-                ),
-            )
-            table.validators[key] = validator
+        validator = _validator(
+            table, settings, schema, verb == 'PATCH', read_only
+        )
     permission = opts.permission
     if isinstance(permission, Mapping):
         permission = permission.get(verb)
@@ -206,6 +203,120 @@ def share_representations(operations: Mapping[str, Any]) -> None:
     for operation in operations.values():
         if operation.conditional is not None:
             operation.conditional.representations = tuple(names)
+
+
+def _validator(
+    table: RouteTable,
+    settings: Settings,
+    schema: Any,
+    partial: bool,
+    read_only: ReadOnly,
+) -> Validator:
+    # PERF: operations sharing a schema (and its read-only fields) share
+    # its prepared clones.
+    key = (schema, partial, read_only)
+    validator = table.validators.get(key)
+    if validator is None:
+        validator = Validator(
+            schema,
+            partial=partial,
+            unknown=settings.unknown_fields,
+            status=settings.validation_status,
+            read_only=read_only,
+            # NOTE: no more errors are built than a problem lists.
+            max_errors=MAX_ERRORS,
+            reserved=RESERVED_QUERY.get(
+                settings.versioning or '', frozenset()
+            ),
+        )
+        table.validators[key] = validator
+    return validator
+
+
+def patch_documents(
+    route: RouteInfo,
+    options: Mapping[str, Options],
+    settings: Settings,
+    media_types: MediaTypes,
+    table: RouteTable,
+) -> str | None:
+    """Give the PATCH of ``route`` its documents, if the route has a GET.
+
+    ``options`` are the route's operations' options, by method name.
+    Returns the route's ``Accept-Patch`` (``None`` without a PATCH).
+    """
+    built: dict[str, Any] = route.operations
+    patch = built.get('PATCH')
+    if patch is None:
+        return None
+    if 'GET' in built:
+        schema = next(o.schema for o in options.values() if o.verb == 'PATCH')
+        enable_patch_documents(
+            patch,
+            schema,
+            built['GET'],
+            settings=settings,
+            media_types=media_types,
+            table=table,
+        )
+    return ', '.join(patch.parsers)
+
+
+def enable_patch_documents(
+    patch: Operation,
+    schema: Any,
+    get: Operation,
+    *,
+    settings: Settings,
+    media_types: MediaTypes,
+    table: RouteTable,
+) -> None:
+    """Let ``patch`` take PATCH documents, applied to what ``get`` returns.
+
+    Only where its ``schema`` takes a body: a merge patch or a JSON Patch
+    is a body.  The result of a document is validated like a whole
+    body, so with the full schema; and without the operation's
+    read-only fields: those the document leaves as they were are
+    dropped before (:mod:`pyramid_restkit.patch`), and those it adds or
+    changes are unknown fields.
+    """
+    validator = patch.validator
+    if validator is None or not validator.wants_body:
+        return
+    body = schema
+    locations = None
+    if isinstance(schema, RequestSchema):
+        body = next(c for c in schema.children if c.name == 'body')
+        # NOTE: validated apart, before GET runs (it may read them).
+        locations = Validator(
+            RequestSchema(*(c for c in schema.children if c is not body)),
+            partial=False,
+            unknown=settings.unknown_fields,
+            status=settings.validation_status,
+            max_errors=MAX_ERRORS,
+            reserved=RESERVED_QUERY.get(
+                settings.versioning or '', frozenset()
+            ),
+        )
+    json = media_types.by_name.get('json')
+    renderer: Renderer = (
+        json.renderer
+        if json is not None and json.renderer is not None
+        else JSONRenderer()
+    )
+    patch.documents = PatchDocuments(
+        get=get.attr,
+        output=get.output,
+        renderer=renderer,
+        validator=_validator(table, settings, body, False, frozenset()),
+        body=body,
+        locations=locations,
+        max_depth=settings.max_depth,
+        max_body_size=settings.max_body_size,
+    )
+    # NOTE: a copy: operations with the same media options share one
+    # parser table (_media_setup).
+    patch.parsers = {**patch.parsers, **DOCUMENT_PARSERS}
 
 
 def _media_setup(

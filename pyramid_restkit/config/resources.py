@@ -41,6 +41,7 @@ from .operations import (
     RouteTable,
     build_operation,
     install_cors,
+    patch_documents,
     share_representations,
 )
 from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
@@ -448,10 +449,15 @@ def _register_resource(
             )
         route.negotiator = _error_negotiator(route.operations)
         share_representations(route.operations)
+        accept_patch = patch_documents(
+            route, operations, settings, media_types, table
+        )
         if 'GET' in route.operations:
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
-            route.operations['OPTIONS'] = table.options_view(route.allow)
+            route.operations['OPTIONS'] = table.options_view(
+                route.allow, accept_patch
+            )
         if table.versioning is not None:
             version_route(route, table.versioning, where)
         if cors is not None:

@@ -5,7 +5,8 @@ introspectable's), its method (docstring, return annotation) and its
 runtime (:class:`~pyramid_restkit.views.Operation`: negotiator, parsers,
 validator, effective permission): ``operationId``, summary, description,
 tags, parameters (:mod:`.paths`), the request body per content type its
-parsers take (a form only where the schema is flat), with the
+parsers take (a form only where the schema is flat; PATCH documents,
+:mod:`.patch`), with the
 operation's read-only fields (:mod:`.read_only`), the responses
 (:mod:`.responses`) and the security requirements.
 """
@@ -20,11 +21,13 @@ import colander
 
 from ..decorators import OPERATION_ATTR
 from ..media import MediaTypes
+from ..patch import DOCUMENT_PARSERS
 from ..patterns import PathTemplate
 from ..schemas import ReadOnly, RequestSchema
 from ..settings import Settings
 from ..views import Operation, RouteInfo
 from .components import Components
+from .patch import document_content
 from .paths import parameters
 from .read_only import WriteVariants
 from .responses import Responses
@@ -171,6 +174,7 @@ class Operations:
         parsers = self.components.publish(
             ((content_type, media), media)
             for content_type, media in operation.parsers.items()
+            if content_type not in DOCUMENT_PARSERS
         )
         for content_type, media in parsers:
             if media.name == 'form':
@@ -195,6 +199,19 @@ class Operations:
                     }
             elif media.name not in TEXT_FORMATS:
                 content[content_type] = {'schema': schema}
+        if (
+            operation.documents is not None
+            and self.components.published is None
+        ):
+            # NOTE: restkit.openapi.media_types lists the types the
+            # document describes, and these are not among them.  A merge
+            # patch is read against the whole body's schema (the PUT's,
+            # read-only fields included: sent back unchanged, they are
+            # dropped).
+            whole = self.write_variants.extend(
+                self.components.convert(body), read_only, response_schema
+            )
+            content.update(document_content(self.components, whole))
         if not content:
             return None
         # An absent body is an empty mapping where the schema is one (so

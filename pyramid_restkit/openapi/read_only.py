@@ -47,7 +47,7 @@ from .jsonschema_base import dumps
 #: What a write variant's name has that the plain one lacks.
 WRITE = '-Write'
 #: The suffixes :class:`.variants.Variants` adds to a component's name.
-_DERIVED = re.compile(r'-(?:Form|XML)')
+_DERIVED = re.compile(r'-(?:Form|XML|MergePatch)')
 
 
 class _Level:

@@ -38,6 +38,7 @@ from .components import Components
 from .conditional import statuses as conditional_statuses
 from .conditional import success_headers as conditional_headers
 from .jsonschema import REF
+from .patch import CONFLICT_DESCRIPTION
 from .variants import TEXT_FORMATS
 
 if TYPE_CHECKING:  # the options table is configuration's
@@ -117,6 +118,13 @@ LOCATION_HEADER: dict[str, Any] = {
     'description': 'The URL of the created resource.',
     'required': False,
     'schema': {'type': 'string', 'format': 'uri-reference'},
+}
+
+#: The header of a PATCH's ``415`` (RFC 5789 section 2.2).
+ACCEPT_PATCH_HEADER: dict[str, Any] = {
+    'description': 'The media types of the bodies a PATCH takes here.',
+    'required': True,
+    'schema': {'type': 'string'},
 }
 
 #: Statuses whose responses have no body.
@@ -257,6 +265,12 @@ class Responses:
         if parses:
             errors[413] = ERROR_DESCRIPTIONS[413]
             errors[415] = ERROR_DESCRIPTIONS[415]
+        if (
+            parses
+            and operation.documents is not None
+            and self.components.published is None
+        ):
+            errors[409] = CONFLICT_DESCRIPTION
         errors.update(extra)
         for status, description in declared.items():
             if status >= 400:
@@ -266,6 +280,11 @@ class Responses:
             responses[str(status)] = {
                 'description': errors[status],
                 'content': problems,
+            }
+        unsupported = responses.get('415')
+        if unsupported is not None and verb == 'PATCH':
+            unsupported['headers'] = {
+                'Accept-Patch': copy.deepcopy(ACCEPT_PATCH_HEADER)
             }
         return responses
 

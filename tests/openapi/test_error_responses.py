@@ -76,11 +76,13 @@ def test_error_statuses(config: Configurator, make_app: MakeApp) -> None:
         ('/p/{id}', 'get'): ['200', '400', '406'],
         # If-Match: "x" is a 412 on every unsafe item operation
         ('/p/{id}', 'put'): ['200', '400', '403', '406', '412', '413', '415'],
+        # PATCH documents: a JSON Patch that cannot apply is a 409
         ('/p/{id}', 'patch'): [
             '200',
             '400',
             '403',
             '406',
+            '409',
             '412',
             '413',
             '415',

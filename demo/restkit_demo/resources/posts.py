@@ -21,6 +21,9 @@ from restkit_demo.schemas import (
     PostWriteRequest,
 )
 
+#: What an optional field of a post becomes when a PATCH removes it.
+_DEFAULTS: dict[str, Any] = {'tags': [], 'published': False}
+
 #: The item operations answer 404 for a post that does not exist.
 NOT_FOUND = {404: 'There is no such post.'}
 
@@ -169,10 +172,15 @@ class Posts:
         responses=NOT_FOUND,
     )
     def patch(self) -> dict[str, Any]:
-        """Change only the fields present in the body."""
+        """Change only the fields present in the body.
+
+        A merge patch or a JSON Patch may also remove an optional field
+        (it arrives as ``None``): it gets its default again.
+        """
         post_id = path_id(self.request, 'id')
         post = self._load(post_id)
-        post.update(self.request.validated['body'])
+        for name, value in self.request.validated['body'].items():
+            post[name] = _DEFAULTS[name] if value is None else value
         self.db.execute(
             _UPDATE,
             (
