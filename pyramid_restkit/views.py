@@ -82,6 +82,8 @@ class RouteInfo:
         #: that serve it (``HEAD`` as ``GET``, ``OPTIONS`` as any verb).
         self.allow_by_version: dict[str, str] = {}
         self.verb_versions: dict[str, frozenset[str]] = {}
+        #: The ``Accept-Patch`` of a route with PATCH.
+        self.accept_patch: str | None = None
 
 
 class Operation:
@@ -445,8 +447,11 @@ def versioned_options_view(route: RouteInfo, versioning: Versioning) -> View:
             if version not in served:
                 raise versioning.refusal(version, 'OPTIONS', served)
             request.api_version = version
+        allow = route.allow_by_version[request.api_version]
+        if route.accept_patch is not None and 'PATCH' in allow.split(', '):
+            headers.append(('Accept-Patch', route.accept_patch))
         response = Response(status=204, headerlist=headers)
-        response.allow = route.allow_by_version[request.api_version]
+        response.allow = allow
         return response
 
     return options

@@ -449,7 +449,7 @@ def _register_resource(
             )
         route.negotiator = _error_negotiator(route.operations)
         share_representations(route.operations)
-        accept_patch = patch_documents(
+        route.accept_patch = accept_patch = patch_documents(
             route, operations, settings, media_types, table
         )
         if 'GET' in route.operations:

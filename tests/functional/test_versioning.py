@@ -504,3 +504,36 @@ def test_a_405_on_a_route_the_version_does_not_serve() -> None:
     res = app.put('/x/gadgets', status=405)
     assert res.headers['Allow'] == 'GET, HEAD, OPTIONS'
     assert sorted(vary(res)) == ['Accept', 'Api-Version']
+
+
+class Note(colander.MappingSchema):
+    text = colander.SchemaNode(colander.String())
+
+
+class Notes:
+    def __init__(self, request):
+        self.request = request
+
+    def get(self):
+        return {'text': 'a'}
+
+    @operation(versions=('2',), schema=Note)
+    def patch(self):
+        return {'text': 'b'}
+
+
+def test_accept_patch_follows_the_version_of_the_options() -> None:
+    config = Configurator(
+        settings={'restkit.versioning': 'header', 'restkit.versions': '1 2'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.add_resource(Notes, path='/notes/{id}')
+    app = webtest.TestApp(config.make_wsgi_app())
+    res = app.options('/notes/1', headers={'Api-Version': '2'})
+    assert res.headers['Allow'] == 'GET, HEAD, PATCH, OPTIONS'
+    assert res.headers['Accept-Patch'].startswith('application/json')
+    assert 'application/merge-patch+json' in res.headers['Accept-Patch']
+    res = app.options('/notes/1', headers={'Api-Version': '1'})
+    assert res.headers['Allow'] == 'GET, HEAD, OPTIONS'
+    assert 'Accept-Patch' not in res.headers
