@@ -333,12 +333,17 @@ class Conditional:
     ) -> Any:
         """Check the preconditions, then validate, call and respond."""
         environ = request.environ
+        # NOTE: the tag names the representation: its media type, and
+        # its API version where the request has one (a cache that holds
+        # one version must not revalidate it for another).
+        version = request.api_version
+        name = media.name if version is None else f'{media.name}@{version}'
         current = None
         if self.safe:
             if self.validators:
                 current = Current(instance, self.tag, self.date)
-                if self._not_modified(environ, current, media.name):
-                    return self._not_modified_response(current, media, vary)
+                if self._not_modified(environ, current, name):
+                    return self._not_modified_response(current, name, vary)
         else:
             if self.require and 'HTTP_IF_MATCH' not in environ:
                 raise precondition_required()
@@ -357,13 +362,13 @@ class Conditional:
             return response
         if self.safe:
             return self._safe_response(
-                environ, response, current, media, result
+                environ, response, current, name, result
             )
         if self.renews:
             # The state changed: the response tells the new validators.
             renewed = Current(instance, self.tag, self.date)
-            for name, value in renewed.headers(media.name):
-                response.headers[name] = value
+            for header, value in renewed.headers(name):
+                response.headers[header] = value
         return response
 
     # -- GET and HEAD ------------------------------------------------------
@@ -389,9 +394,9 @@ class Conditional:
         return date is not None and current.date <= date
 
     def _not_modified_response(
-        self, current: Current, media: Any, vary: bool
+        self, current: Current, name: str, vary: bool
     ) -> Response:
-        headers = current.headers(media.name)
+        headers = current.headers(name)
         if self.cache_control is not None:
             headers.append(('Cache-Control', self.cache_control))
         if vary:
@@ -403,13 +408,13 @@ class Conditional:
         environ: dict[str, Any],
         response: Any,
         current: Current | None,
-        media: Any,
+        name: str,
         result: Any,
     ) -> Any:
         headers = response.headers
         if current is not None:
-            for name, value in current.headers(media.name):
-                headers.setdefault(name, value)
+            for header, value in current.headers(name):
+                headers.setdefault(header, value)
         if self.cache_control is not None:
             headers.setdefault('Cache-Control', self.cache_control)
         if (
@@ -419,7 +424,7 @@ class Conditional:
             or 'ETag' in headers
         ):
             return response
-        tag = body_tag(response.body, media.name)
+        tag = body_tag(response.body, name)
         headers['ETag'] = tag
         if_none_match = environ.get('HTTP_IF_NONE_MATCH')
         if if_none_match is None or response.status_int != 200:

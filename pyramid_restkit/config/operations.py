@@ -185,9 +185,12 @@ def _conditional(
     return None
 
 
-def share_representations(operations: Mapping[str, Any]) -> None:
-    """Tell the conditional operations of a route every media type its
-    operations render: ``If-Match`` takes the tag of any of them.
+def share_representations(
+    operations: Mapping[str, Any], versions: tuple[str, ...] = ()
+) -> None:
+    """Tell the conditional operations of a route every representation
+    its operations render (each media type, in each API version with
+    versioning): ``If-Match`` takes the tag of any of them.
 
     Called once the route's operations are built, before the automatic
     ``HEAD`` and ``OPTIONS`` are added.
@@ -200,9 +203,14 @@ def share_representations(operations: Mapping[str, Any]) -> None:
             else operation.negotiator.offers
         )
         names.update(dict.fromkeys(media.name for media in offers))
+    representations = (
+        tuple(f'{name}@{version}' for name in names for version in versions)
+        if versions
+        else tuple(names)
+    )
     for operation in operations.values():
         if operation.conditional is not None:
-            operation.conditional.representations = tuple(names)
+            operation.conditional.representations = representations
 
 
 def _validator(

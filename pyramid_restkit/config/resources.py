@@ -448,7 +448,10 @@ def _register_resource(
                 where=f'{where}.{attr}',
             )
         route.negotiator = _error_negotiator(route.operations)
-        share_representations(route.operations)
+        share_representations(
+            route.operations,
+            () if table.versioning is None else table.versioning.versions,
+        )
         route.accept_patch = accept_patch = patch_documents(
             route, operations, settings, media_types, table
         )

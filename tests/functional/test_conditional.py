@@ -935,3 +935,50 @@ def test_validators_with_request_response():
     res = app.put_json('/kept/1.xml', {}, headers={'If-Match': '"3-json"'})
     assert res.status_int == 201
     assert res.headers['ETag'] == '"9-xml"'
+
+
+class Versioned:
+    def __init__(self, request):
+        self.request = request
+
+    def etag(self):
+        return 5
+
+    def get(self):
+        return {'version': self.request.api_version}
+
+    def put(self):
+        return None
+
+
+@pytest.mark.parametrize('mode', ['header', 'query'])
+def test_each_api_version_is_a_representation_of_its_own(mode):
+    """With versioning, one state has one tag per media type and version:
+    a cache holding version 1 cannot revalidate it for version 2; If-Match
+    takes the tag of any of them."""
+    config = Configurator(
+        settings={'restkit.versioning': mode, 'restkit.versions': '1 2'},
+        autocommit=False,
+    )
+    config.include('pyramid_restkit')
+    config.add_resource(Versioned, path='/v/{id}')
+    app = webtest.TestApp(config.make_wsgi_app())
+
+    def get(version, **headers):
+        if mode == 'header':
+            headers['Api-Version'] = version
+            return app.get('/v/1', headers=headers, status='*')
+        return app.get(f'/v/1?version={version}', headers=headers, status='*')
+
+    one, two = get('1'), get('2')
+    assert one.headers['ETag'] == '"5-json@1"'
+    assert two.headers['ETag'] == '"5-json@2"'
+    assert get('2', **{'If-None-Match': one.headers['ETag']}).status_int == 200
+    assert get('2', **{'If-None-Match': two.headers['ETag']}).status_int == 304
+    url = '/v/1?version=2' if mode == 'query' else '/v/1'
+    headers = {'If-Match': one.headers['ETag']}
+    if mode == 'header':
+        headers['Api-Version'] = '2'
+    assert app.put(url, headers=headers).status_int == 204
+    headers['If-Match'] = '"5-json"'
+    assert app.put(url, headers=headers, status=412).status_int == 412
