@@ -358,13 +358,13 @@ class Conditional:
             request.validated = operation.validate(request, instance, *parsed)
         result = getattr(instance, operation.attr)()
         response = operation.respond(request, media, result, vary)
-        if not 200 <= response.status_int < 300:
-            return response
         if self.safe:
+            if not 200 <= response.status_int < 300:
+                return response
             return self._safe_response(
                 environ, response, current, name, result
             )
-        if self.renews:
+        if self.renews and 200 <= response.status_int < 300:
             # The state changed: the response tells the new validators.
             renewed = Current(instance, self.tag, self.date)
             for header, value in renewed.headers(name):
