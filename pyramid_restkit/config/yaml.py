@@ -31,12 +31,9 @@ from ..errors import ResourceConfigurationError
 from ..patterns import pattern_problem
 from ..schemas import as_schema
 from .marked_yaml import MarkedList, MarkedMap, load, start_mark
-from .options import (
-    METHOD_NAMES,
-    OPTIONS,
-    PERMISSION_VERBS,
-)
+from .options import METHOD_NAMES, OPTIONS
 from .resources import functions_resource, with_operation_options
+from .values import PERMISSION_VERBS
 
 # -- checking ----------------------------------------------------------------
 
