@@ -11,17 +11,15 @@ action, at commit, when every media type and setting is known.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from inspect import CO_VARARGS
-from types import FunctionType, ModuleType
+from types import FunctionType
 from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
 
-from ..conditional import VALIDATOR_NAMES
 from ..cors import CorsFactory
 from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError, ResourceConfigurationWarning
@@ -37,6 +35,7 @@ from ..patterns import (
 )
 from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
+from .classes import near_misses
 from .operations import (
     RouteTable,
     build_operation,
@@ -44,7 +43,7 @@ from .operations import (
     patch_documents,
     share_representations,
 )
-from .options import COLLECTION_VERBS, ITEM_VERBS, METHOD_NAMES, Options
+from .options import COLLECTION_VERBS, ITEM_VERBS, Options
 from .versions import version_route
 
 _OBJECT_NEW: Any = object.__new__
@@ -343,55 +342,6 @@ def _permission_groups(
     return [(key, tuple(verbs)) for key, verbs in groups.items()]
 
 
-def near_misses(cls: type) -> dict[str, str]:
-    """Methods of ``cls`` named like a verb method, but not quite.
-
-    ``colection_get`` (two edits or fewer from a long name) and ``gett``
-    (one edit from a short one, ``get`` ``post`` ``put`` ``patch``), with
-    the same first letter: name -> the verb method it was likely meant
-    to be.  Names starting with ``_`` and the verb methods themselves are
-    skipped.
-    """
-    found: dict[str, str] = {}
-    for klass in cls.__mro__[:-1]:  # not object
-        for attr, value in vars(klass).items():
-            if (
-                attr in found
-                or attr.startswith('_')
-                or attr in METHOD_NAMES
-                or attr in VALIDATOR_NAMES
-                or not callable(value)
-            ):
-                continue
-            for name in METHOD_NAMES:
-                limit = 1 if len(name) <= 5 else 2
-                if (
-                    attr[0] == name[0]
-                    and abs(len(attr) - len(name)) <= limit
-                    and _edits(attr, name) <= limit
-                ):
-                    found[attr] = name
-                    break
-    return found
-
-
-def _edits(a: str, b: str) -> int:
-    """The Levenshtein distance of ``a`` and ``b`` (short names)."""
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            current.append(
-                min(
-                    previous[j] + 1,
-                    current[j - 1] + 1,
-                    previous[j - 1] + (char != other),
-                )
-            )
-        previous = current
-    return previous[-1]
-
-
 def sized_action(
     config: Any,
     discriminator: Any,
@@ -504,66 +454,3 @@ def _own_options(
 
 
 _NO_OPTIONS = Options()
-
-
-# -- classes made for YAML declarations --------------------------------------
-
-
-def functions_resource(module: ModuleType) -> type:
-    """A resource class whose methods call ``module``'s functions."""
-
-    def __init__(self: Any, request: Any) -> None:
-        self.request = request
-
-    def method(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        @functools.wraps(function)
-        def call(self: Any) -> Any:
-            return function(self.request)
-
-        return call
-
-    name = module.__name__.rpartition('.')[2]
-    namespace: dict[str, Any] = {
-        attr: method(getattr(module, attr))
-        # NOTE: a module's validator functions (etag(request)...) too.
-        for attr in (*METHOD_NAMES, *sorted(VALIDATOR_NAMES))
-        if callable(getattr(module, attr, None))
-    }
-    namespace.update(
-        __init__=__init__,
-        __module__=module.__name__,
-        __qualname__=name,
-        __doc__=module.__doc__,
-    )
-    return type(name, (), namespace)
-
-
-def with_operation_options(cls: type, operations: dict[str, Any]) -> type:
-    """A subclass of ``cls`` whose methods carry ``operations``' options.
-
-    The user's class is left alone: each overriding method calls the
-    inherited one through ``super()`` and carries, as ``@operation`` would
-    set them, the inherited method's options updated with the YAML ones.
-    """
-
-    def override(attr: str, options: dict[str, Any]) -> Any:
-        inherited = getattr(cls, attr)
-
-        @functools.wraps(inherited)
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-            return getattr(super(subclass, self), attr)(*args, **kwargs)
-
-        own = getattr(inherited, OPERATION_ATTR, {})
-        setattr(method, OPERATION_ATTR, {**own, **options})
-        return method
-
-    namespace = {
-        attr: override(attr, options) for attr, options in operations.items()
-    }
-    namespace.update(
-        __module__=cls.__module__,
-        __qualname__=cls.__qualname__,
-        __doc__=cls.__doc__,
-    )
-    subclass = type(cls.__name__, (cls,), namespace)
-    return subclass

@@ -30,9 +30,9 @@ from yaml.error import Mark
 from ..errors import ResourceConfigurationError
 from ..patterns import pattern_problem
 from ..schemas import as_schema
+from .classes import functions_resource, with_operation_options
 from .marked_yaml import MarkedList, MarkedMap, load, start_mark
 from .options import METHOD_NAMES, OPTIONS
-from .resources import functions_resource, with_operation_options
 from .values import PERMISSION_VERBS
 
 # -- checking ----------------------------------------------------------------
