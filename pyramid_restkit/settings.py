@@ -60,6 +60,14 @@ class Settings:
     versioning: str | None = None
     #: The API versions, the default first (empty without versioning).
     versions: tuple[str, ...] = ()
+    #: Page size when the request names none, and the largest allowed.
+    pagination_default_size: int = 20
+    pagination_max_size: int = 100
+    #: The key that signs what the kit hands out (pagination cursors);
+    #: ``None``: not set (cursor pagination is then a configuration error).
+    secret: str | None = None
+    #: The request attribute holding the SQLAlchemy session.
+    sqlalchemy_session: str = 'dbsession'
 
     def as_settings(self) -> dict[str, Any]:
         """The normalized values under their ``restkit.*`` keys."""
@@ -82,7 +90,12 @@ class Settings:
             'restkit.cors.allow_headers': self.cors.allow_headers,
             'restkit.versioning': self.versioning,
             'restkit.versions': self.versions,
+            'restkit.pagination.default_size': self.pagination_default_size,
+            'restkit.pagination.max_size': self.pagination_max_size,
+            'restkit.sqlalchemy.session': self.sqlalchemy_session,
         }
+        if self.secret is not None:
+            values['restkit.secret'] = self.secret
         if self.cors.max_age is not None:
             values['restkit.cors.max_age'] = self.cors.max_age
         if self.media_types is not None:
@@ -127,6 +140,10 @@ KNOWN_SETTINGS = frozenset(
         'restkit.cors.allow_headers',
         'restkit.versioning',
         'restkit.versions',
+        'restkit.pagination.default_size',
+        'restkit.pagination.max_size',
+        'restkit.secret',
+        'restkit.sqlalchemy.session',
         'restkit.resources',
         'restkit.openapi',
         'restkit.openapi.json_path',
@@ -214,7 +231,42 @@ def parse_settings(settings: Mapping[str, Any]) -> Settings:
         ),
         cors=parse_cors_settings(settings),
         **_versioning(settings),
+        **_collections(settings),
     )
+
+
+def _collections(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Pagination sizes, the signing secret, the SQLAlchemy session."""
+    default_size = _int(settings, 'restkit.pagination.default_size', 20)
+    max_size = _int(settings, 'restkit.pagination.max_size', 100)
+    if default_size > max_size:
+        raise ResourceConfigurationError(
+            f'restkit.pagination.default_size ({default_size}) is over '
+            f'restkit.pagination.max_size ({max_size})'
+        )
+    secret = settings.get('restkit.secret')
+    if secret is not None:
+        if not isinstance(secret, str) or len(secret.strip()) < 16:
+            raise ResourceConfigurationError(
+                'restkit.secret must be a string of at least 16 characters '
+                '(a long random one: python -c "import secrets; '
+                'print(secrets.token_urlsafe(32))")'
+            )
+        secret = secret.strip()
+    session = str(
+        settings.get('restkit.sqlalchemy.session', 'dbsession')
+    ).strip()
+    if not session.isidentifier():
+        raise ResourceConfigurationError(
+            'restkit.sqlalchemy.session must name a request attribute, not '
+            f'{session!r}'
+        )
+    return {
+        'pagination_default_size': default_size,
+        'pagination_max_size': max_size,
+        'secret': secret,
+        'sqlalchemy_session': session,
+    }
 
 
 def _strings(settings: Mapping[str, Any], key: str) -> tuple[str, ...]:

@@ -340,3 +340,58 @@ def test_no_versioning_is_written_back_as_none():
     config.commit()
     assert config.registry.settings['restkit.versioning'] is None
     assert config.registry.settings['restkit.versions'] == ()
+
+
+# -- collections ------------------------------------------------------------
+
+
+def test_collection_settings_defaults_and_values():
+    settings = parse_settings({})
+    assert (
+        settings.pagination_default_size,
+        settings.pagination_max_size,
+    ) == (
+        20,
+        100,
+    )
+    assert settings.secret is None
+    assert settings.sqlalchemy_session == 'dbsession'
+    assert 'restkit.secret' not in settings.as_settings()
+    settings = parse_settings(
+        {
+            'restkit.pagination.default_size': '5',
+            'restkit.pagination.max_size': '50',
+            'restkit.secret': ' s3cret-s3cret-s3cret ',
+            'restkit.sqlalchemy.session': 'db',
+        }
+    )
+    assert (
+        settings.pagination_default_size,
+        settings.pagination_max_size,
+    ) == (
+        5,
+        50,
+    )
+    assert settings.secret == 's3cret-s3cret-s3cret'
+    assert settings.sqlalchemy_session == 'db'
+    assert parse_settings(settings.as_settings()) == settings
+
+
+@pytest.mark.parametrize(
+    ('values', 'message'),
+    [
+        ({'restkit.pagination.default_size': '0'}, 'must be positive'),
+        ({'restkit.pagination.max_size': 'x'}, 'must be a whole number'),
+        (
+            {'restkit.pagination.default_size': '200'},
+            'default_size (200) is over restkit.pagination.max_size (100)',
+        ),
+        ({'restkit.secret': 'short'}, 'at least 16 characters'),
+        ({'restkit.secret': 12345678901234567}, 'at least 16 characters'),
+        ({'restkit.sqlalchemy.session': 'db session'}, 'a request attribute'),
+    ],
+)
+def test_bad_collection_settings(values, message):
+    with pytest.raises(ResourceConfigurationError) as info:
+        parse_settings(values)
+    assert message in str(info.value)
