@@ -18,7 +18,7 @@ import yaml
 from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPNotFound
 
-from pyramid_restkit import operation, streaming
+from pyramid_restkit import streaming
 from pyramid_restkit.streaming import StreamBody
 
 MEDIA = 'json yaml xml html ndjson csv'
@@ -261,7 +261,9 @@ def test_ndjson_is_opt_in(config: Configurator) -> None:
 
     config.add_resource(Things, collection_path='/things')
     app = webtest.TestApp(config.make_wsgi_app())
-    res = app.get('/things', headers={'Accept': 'application/jsonl'}, status=406)
+    res = app.get(
+        '/things', headers={'Accept': 'application/jsonl'}, status=406
+    )
     assert 'application/x-ndjson' not in res.json['available']
     assert app.get('/things').body == b'[1]'
 
