@@ -26,6 +26,7 @@ goes away (the WSGI server calls ``app_iter.close()``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
@@ -44,6 +45,10 @@ COLLECT_LIMIT = 10_000
 #: first chunk goes out at once, whatever its size.
 FLUSH_SIZE = 32 * 1024
 
+#: Items filtered and encoded in one call after the first (a call costs
+#: more than an item: measured in benchmarks/streaming.py).
+BATCH_SIZE = 100
+
 
 class StreamWriter(Protocol):
     """Writes one streamed body: what a renderer's ``streamer`` returns."""
@@ -51,8 +56,9 @@ class StreamWriter(Protocol):
     def first(self, item: Any) -> bytes:
         """The start of the body with the first item."""
 
-    def next(self, item: Any) -> bytes:
-        """A later item, with what separates it from the previous one."""
+    def many(self, items: list[Any]) -> bytes:
+        """Later items, each after what separates it from the previous
+        one (one call for many items: encoders cost per call)."""
 
     def end(self) -> bytes:
         """What closes the body."""
@@ -71,25 +77,21 @@ def close_source(source: Any) -> None:
         close()
 
 
-def item_filter(output: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    """The ``response_schema`` filter for one item of a collection.
+def batch_filter(
+    output: Callable[[Any], Any] | None,
+) -> Callable[[list[Any]], list[Any]]:
+    """The ``response_schema`` filter for a list of items of a collection.
 
     The operation's filter applies a mapping schema to each item of a
-    list (and a ``Sequence`` schema to each of its items): it is given a
-    list of one.
+    list (and a ``Sequence`` schema to each of its items).
     """
     if output is None:
         return _same
-    filter_: Callable[[Any], Any] = output
-
-    def one(item: Any) -> Any:
-        return filter_((item,))[0]
-
-    return one
+    return output
 
 
-def _same(item: Any) -> Any:
-    return item
+def _same(items: list[Any]) -> list[Any]:
+    return items
 
 
 def render_stream(
@@ -107,7 +109,7 @@ def render_stream(
     views answer them.
     """
     renderer: Any = media.renderer
-    convert = item_filter(output)
+    convert = batch_filter(output)
     streamer = getattr(renderer, 'streamer', None)
     if streamer is None:
         items = collect(source, convert, media)
@@ -118,7 +120,7 @@ def render_stream(
         except StopIteration:
             return bytes(renderer.dumps([], request, **options))
         writer: StreamWriter = streamer(request, **options)
-        head = writer.first(convert(first))
+        head = writer.first(convert([first])[0])
     except BaseException:
         close_source(source)
         raise
@@ -126,7 +128,9 @@ def render_stream(
 
 
 def collect(
-    source: Iterator[Any], convert: Callable[[Any], Any], media: MediaType
+    source: Iterator[Any],
+    convert: Callable[[list[Any]], list[Any]],
+    media: MediaType,
 ) -> list[Any]:
     """At most :data:`COLLECT_LIMIT` filtered items of ``source``."""
     items: list[Any] = []
@@ -134,10 +138,10 @@ def collect(
         for item in source:
             if len(items) == COLLECT_LIMIT:
                 raise too_many(media)
-            items.append(convert(item))
+            items.append(item)
     finally:
         close_source(source)
-    return items
+    return convert(items)
 
 
 def too_many(media: MediaType) -> HTTPNotAcceptable:
@@ -159,7 +163,7 @@ class StreamBody:
     def __init__(
         self,
         source: Iterator[Any],
-        convert: Callable[[Any], Any],
+        convert: Callable[[list[Any]], list[Any]],
         writer: StreamWriter,
         head: bytes,
         where: str,
@@ -170,6 +174,8 @@ class StreamBody:
         self._head = head
         self._where = where
         self._chunks: Iterator[bytes] | None = None
+        #: Items written so far.
+        self.written = 0
 
     def __iter__(self) -> Iterator[bytes]:
         if self._chunks is None:
@@ -179,36 +185,64 @@ class StreamBody:
     def _write(self) -> Iterator[bytes]:
         yield self._head
         self._head = b''
-        convert, writer = self._convert, self._writer
-        buffer: list[bytes] = []
+        self.written = 1
+        pending: list[bytes] = []
         size = 0
-        count = 1
+        batch: list[Any] = []
         try:
             for item in self.source:
-                part = writer.next(convert(item))
-                buffer.append(part)
+                batch.append(item)
+                if len(batch) < BATCH_SIZE:
+                    continue
+                part = self._encode(batch, pending)
+                batch = []
+                pending.append(part)
                 size += len(part)
-                count += 1
                 if size >= FLUSH_SIZE:
-                    yield b''.join(buffer)
-                    buffer.clear()
+                    yield b''.join(pending)
+                    pending.clear()
                     size = 0
-            buffer.append(writer.end())
+            if batch:
+                pending.append(self._encode(batch, pending))
+            pending.append(self._writer.end())
         # NOTE: any error at all: the status and the headers are sent, no
         # exception view can answer any more; the body ends unterminated
         # (the client sees a truncated document) and the log says why.
-        except Exception:
+        except Exception as exc:
+            if batch:
+                # The source failed: the items gathered before are good
+                # (a failed batch is emptied by _encode).
+                with contextlib.suppress(Exception):
+                    pending.append(self._encode(batch, pending))
             log.error(
                 'The streamed response of %s failed after %d items; '
                 'its body ends there.',
                 self._where,
-                count,
-                exc_info=True,
+                self.written,
+                exc_info=exc,
             )
         finally:
             close_source(self.source)
-        if buffer:
-            yield b''.join(buffer)
+        if pending:
+            yield b''.join(pending)
+
+    def _encode(self, batch: list[Any], pending: list[bytes]) -> bytes:
+        """The bytes of ``batch``; if one item fails, those before it go
+        to ``pending`` and the error is raised."""
+        writer, convert = self._writer, self._convert
+        try:
+            part = writer.many(convert(batch))
+        except Exception:
+            # NOTE: find the item at fault, so that the body holds every
+            # item before it.
+            items = batch[:]
+            batch.clear()
+            for item in items:
+                pending.append(writer.many(convert([item])))
+                self.written += 1
+            raise  # pragma: no cover (an item above raised)
+        self.written += len(batch)
+        return part
 
     def close(self) -> None:
         """End the body early or late: the source is closed either way."""

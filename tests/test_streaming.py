@@ -51,15 +51,35 @@ def test_chunks_gather_up_to_the_flush_size(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(streaming, 'FLUSH_SIZE', 4)
+    monkeypatch.setattr(streaming, 'BATCH_SIZE', 1)
     chunks = list(body(numbers(6)))
     # The first chunk at once; then ",1,2" reaches 4 bytes, ",3,4" too.
     assert chunks == [b'[0', b',1,2', b',3,4', b',5]']
+
+
+def test_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, 'FLUSH_SIZE', 1)
+    monkeypatch.setattr(streaming, 'BATCH_SIZE', 3)
+    chunks = list(body(numbers(8)))
+    assert chunks == [b'[0', b',1,2,3', b',4,5,6', b',7]']
+
+
+def test_an_item_at_fault_in_a_batch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(streaming, 'BATCH_SIZE', 4)
+    items = iter([0, 1, 2, object(), 4, 5, 6])
+    with caplog.at_level(logging.ERROR, 'pyramid_restkit'):
+        chunks = list(body(items))
+    assert chunks == [b'[0', b',1,2']
+    assert 'failed after 3 items' in caplog.text
 
 
 def test_an_error_right_after_a_flush(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(streaming, 'FLUSH_SIZE', 1)
+    monkeypatch.setattr(streaming, 'BATCH_SIZE', 1)
     with caplog.at_level(logging.ERROR, 'pyramid_restkit'):
         chunks = list(body(numbers(6, fail_at=3)))
     assert chunks == [b'[0', b',1', b',2']
@@ -96,9 +116,35 @@ def test_the_output_filter_sees_each_item() -> None:
     seen: list[Any] = []
 
     def output(value: Any) -> Any:
-        seen.append(value)
+        seen.append(list(value))
         return [item * 10 for item in value]
 
-    result = render_stream(Request.blank('/'), JSON, iter([1, 2]), output, {})
-    assert b''.join(result) == b'[10,20]'  # type: ignore[arg-type]
-    assert seen == [(1,), (2,)]
+    source = iter([1, 2, 3])
+    result = render_stream(Request.blank('/'), JSON, source, output, {})
+    assert b''.join(result) == b'[10,20,30]'  # type: ignore[arg-type]
+    assert seen == [[1], [2, 3]]
+
+
+def test_a_source_failing_mid_batch_keeps_the_items_before(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(streaming, 'BATCH_SIZE', 4)
+    with caplog.at_level(logging.ERROR, 'pyramid_restkit'):
+        chunks = list(body(numbers(10, fail_at=6)))
+    assert b''.join(chunks) == b'[0,1,2,3,4,5'
+    assert 'failed after 6 items' in caplog.text
+
+
+def test_a_source_failing_after_a_bad_item_in_its_batch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def source() -> Iterator[Any]:
+        yield from (0, 1, object())
+        raise ValueError('late')
+
+    monkeypatch.setattr(streaming, 'BATCH_SIZE', 4)
+    with caplog.at_level(logging.ERROR, 'pyramid_restkit'):
+        chunks = list(body(source()))
+    assert b''.join(chunks) == b'[0,1'
+    assert 'failed after 2 items' in caplog.text
+    assert 'late' in caplog.text

@@ -308,8 +308,10 @@ class JSONArrayWriter:
     def first(self, item: Any) -> bytes:
         return b'[' + self._dumps(item, self._request)
 
-    def next(self, item: Any) -> bytes:
-        return b',' + self._dumps(item, self._request)
+    def many(self, items: list[Any]) -> bytes:
+        # NOTE: one compact array without its brackets is the items
+        # with their commas.
+        return b',' + self._dumps(items, self._request)[1:-1]
 
     def end(self) -> bytes:
         return b']'

@@ -63,7 +63,9 @@ class NDJSONWriter:
     def first(self, item: Any) -> bytes:
         return self._dumps(item, self._request) + b'\n'
 
-    next = first
+    def many(self, items: list[Any]) -> bytes:
+        dumps, request = self._dumps, self._request
+        return b''.join([dumps(item, request) + b'\n' for item in items])
 
     def end(self) -> bytes:
         return b''

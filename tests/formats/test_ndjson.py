@@ -50,11 +50,11 @@ def test_adapters_are_the_json_renderers() -> None:
 def test_streamer_writes_lines() -> None:
     writer = NDJSONRenderer().streamer(None)
     assert writer.first({'a': 1}) == b'{"a":1}\n'
-    assert writer.next(2) == b'2\n'
+    assert writer.many([2, 'x']) == b'2\n"x"\n'
     assert writer.end() == b''
 
 
 def test_json_array_writer() -> None:
     writer = JSONRenderer().streamer(None)
-    parts = [writer.first(1), writer.next({'b': 2}), writer.end()]
-    assert b''.join(parts) == b'[1,{"b":2}]'
+    parts = [writer.first(1), writer.many([{'b': 2}, 3]), writer.end()]
+    assert b''.join(parts) == b'[1,{"b":2},3]'
