@@ -18,6 +18,7 @@ body is read chunk by chunk and thrown away, as a server would send it.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 import tracemalloc
@@ -111,7 +112,9 @@ def main() -> None:
         json_peak, size = peak(lambda: streamed(app, '/items.json'))
         nd_peak, _ = peak(lambda: streamed(app, '/items.ndjson'))
         list_peak = (
-            peak(lambda: full_list(count))[0] if count <= 100_000 else None
+            peak(functools.partial(full_list, count))[0]
+            if count <= 100_000
+            else None
         )
         shown = f'{list_peak / 1024:15.0f}' if list_peak else f'{"-":>15}'
         print(
