@@ -324,3 +324,27 @@ def test_the_app_iter_closes_the_source() -> None:
     assert source.closed
     assert source.made == 1
     assert list(chunks) == []
+
+
+def test_a_generator_method(config: Configurator) -> None:
+    closed = []
+
+    class Events:
+        def __init__(self, request: Any) -> None:
+            self.request = request
+
+        def collection_get(self) -> Iterator[dict[str, Any]]:
+            try:
+                for i in range(3):
+                    yield {'id': i, 'name': 'e', 'raw': object()}
+            finally:
+                closed.append(True)
+
+    config.add_resource(
+        Events, collection_path='/events', response_schema=ItemOut()
+    )
+    app = webtest.TestApp(config.make_wsgi_app())
+    assert app.get('/events').json == [
+        {'id': i, 'name': 'e'} for i in range(3)
+    ]
+    assert closed == [True]
