@@ -348,3 +348,12 @@ def test_a_generator_method(config: Configurator) -> None:
         {'id': i, 'name': 'e'} for i in range(3)
     ]
     assert closed == [True]
+
+
+def test_head_of_a_collected_format_has_gets_length() -> None:
+    source = Source()
+    app = make(source, count=4)
+    length = app.get('/items.yaml').headers['Content-Length']
+    res = app.head('/items.yaml')
+    assert res.headers['Content-Length'] == length
+    assert res.body == b''
