@@ -118,6 +118,7 @@ def render_stream(
         try:
             first = next(source)
         except StopIteration:
+            close_source(source)
             return bytes(renderer.dumps([], request, **options))
         writer: StreamWriter = streamer(request, **options)
         head = writer.first(convert([first])[0])
@@ -149,7 +150,7 @@ def too_many(media: MediaType) -> HTTPNotAcceptable:
     return HTTPNotAcceptable(
         detail=f'This collection has more than {COLLECT_LIMIT} items, more '
         f'than {media.media_type} can hold here; ask for application/json '
-        'or application/x-ndjson, which are streamed.'
+        '(or application/x-ndjson where it is served), which are streamed.'
     )
 
 
