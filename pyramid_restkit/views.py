@@ -293,13 +293,8 @@ class Operation:
         self, request: Any, media: MediaType, result: Any
     ) -> bytes | StreamBody:
         if is_stream(result):
-            return render_stream(
-                request,
-                media,
-                result,
-                self.output,
-                self.media_options.get(media.name) or {},
-            )
+            opts = self.media_options.get(media.name) or {}
+            return render_stream(request, media, result, self.output, opts)
         if self.output is not None:
             result = self.output(result)
         renderer: Renderer = media.renderer  # type: ignore[assignment]
