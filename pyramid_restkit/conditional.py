@@ -52,6 +52,8 @@ from pyramid.httpexceptions import (
 )
 from pyramid.response import Response
 
+from .streaming import StreamBody
+
 #: The validator methods of each route of a resource: (tag, date).
 VALIDATOR_METHODS = {
     'collection': ('collection_etag', 'collection_last_modified'),
@@ -422,6 +424,8 @@ class Conditional:
             or (current is not None and current.value is not None)
             or result is response  # a Response the method returned
             or 'ETag' in headers
+            # NOTE: a streamed body is not buffered to tag it.
+            or type(response.app_iter) is StreamBody
         ):
             return response
         tag = body_tag(response.body, name)

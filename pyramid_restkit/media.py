@@ -87,6 +87,9 @@ class MediaType:
     problem_type: str | None = None
     parse_opt_in: bool = False
     default_enabled: bool = True
+    #: Other media types that select this one in ``Accept``
+    #: (``application/jsonl`` for NDJSON); responses keep ``media_type``.
+    aliases: tuple[str, ...] = ()
     #: Registered by the kit itself (``config/media_types.py``).
     builtin: bool = False
     #: The Content-Type header of a response in this format (computed).

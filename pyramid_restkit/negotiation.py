@@ -157,9 +157,17 @@ class Negotiator:
         ordered = [default] + [m for m in offers if m is not default]
         self.offers = tuple(ordered)
         self.default = default
-        # Offers match on type and subtype alone, like the ranges.
+        # Offers match on type and subtype alone, like the ranges; a
+        # type's aliases match for it (the best of its names counts).
         self._offers = [
-            (media, *_type_subtype(media.media_type)) for media in ordered
+            (
+                media,
+                [
+                    _type_subtype(name)
+                    for name in (media.media_type, *media.aliases)
+                ],
+            )
+            for media in ordered
         ]
         self.by_name = {media.name: media for media in ordered}
         self._cache: dict[str, MediaType | None] = {}
@@ -210,8 +218,8 @@ class Negotiator:
         best = 0.0
         # Offers in server preference order (the default first): the first
         # of the highest quality wins ties.
-        for media, type_, subtype in self._offers:
-            q = quality(type_, subtype, ranges)
+        for media, names in self._offers:
+            q = max(quality(type_, sub, ranges) for type_, sub in names)
             if q > best:
                 chosen, best = media, q
         return chosen

@@ -44,6 +44,7 @@ from .media import MediaType, ParseOptions, Renderer
 from .negotiation import Negotiator
 from .patch import PatchDocument, PatchDocuments
 from .schemas import Output, Validator
+from .streaming import StreamBody, is_stream, render_stream
 from .versioning import Versioning
 
 #: ``environ`` key holding the verb sent before a method override, and the
@@ -263,6 +264,10 @@ class Operation:
                 return Response(status=204, headerlist=headers)
             headers.append(('Content-Type', media.content_type))
             body = self._render(request, media, result)
+            if type(body) is StreamBody:
+                return Response(
+                    app_iter=body, status=self.status, headerlist=headers
+                )
             return Response(body=body, status=self.status, headerlist=headers)
         # The resource used request.response: keep its headers, cookies and
         # a status it set (200 is the default, so it cannot count).
@@ -276,12 +281,20 @@ class Operation:
             if response.status_int == 200:
                 response.status = self.status
             response.content_type = media.content_type
-            response.body = body
+            if type(body) is StreamBody:
+                response.app_iter = body
+            else:
+                response.body = body
         if vary:
             response.vary = vary_accept(response.vary)
         return response
 
-    def _render(self, request: Any, media: MediaType, result: Any) -> bytes:
+    def _render(
+        self, request: Any, media: MediaType, result: Any
+    ) -> bytes | StreamBody:
+        if is_stream(result):
+            opts = self.media_options.get(media.name) or {}
+            return render_stream(request, media, result, self.output, opts)
         if self.output is not None:
             result = self.output(result)
         renderer: Renderer = media.renderer  # type: ignore[assignment]

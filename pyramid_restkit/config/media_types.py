@@ -5,8 +5,10 @@ Pyramid renderer ``restkit.<name>``; ``config.remove_media_type`` drops
 one.  The kit's own formats go through ``add_media_type`` like anyone
 else's (:func:`add_builtin_media_types`), so an application replaces one
 by registering the same name.  Registration order is the default server
-preference: ``json yaml xml html text form``; ``csv`` and ``msgpack`` are
-registered but enabled only when ``restkit.media_types`` lists them.
+preference: ``json yaml xml html text form``; ``csv``, ``ndjson`` and
+``msgpack`` are registered but enabled only when ``restkit.media_types``
+lists them (``ndjson``: opt-in, because every enabled type appears in
+every 406 and in the OpenAPI document of every operation).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ..formats.msgpack import (
     MsgpackRenderer,
     parse_msgpack,
 )
+from ..formats.ndjson import NDJSON_ALIASES, NDJSON_TYPE, NDJSONRenderer
 from ..formats.text import TextRenderer, parse_text
 from ..formats.xml import XMLRenderer, parse_xml
 from ..formats.yaml import YAMLRenderer, parse_yaml
@@ -52,6 +55,7 @@ def add_media_type(
     problem_type: str | None = None,
     parse_opt_in: bool = False,
     default_enabled: bool = True,
+    aliases: Iterable[str] = (),
     _builtin: bool = False,
 ) -> None:
     """Register (or replace) the media type ``name``.
@@ -67,7 +71,11 @@ def add_media_type(
     problem details in this format (``None``: JSON ones);
     ``parse_opt_in``: parse only for operations listing it in their own
     ``media_types``; ``default_enabled``: enabled when
-    ``restkit.media_types`` is not set.  Registering a name again in the
+    ``restkit.media_types`` is not set; ``aliases`` other media types
+    that select it in ``Accept`` (the response keeps ``media_type``).
+    A renderer with a ``streamer(request, **options)`` method streams the
+    iterators that methods return (:mod:`pyramid_restkit.streaming`).
+    Registering a name again in the
     application's own configuration replaces the kit's built-in.  Example::
 
         config.add_media_type('csv', 'text/csv', renderer=CSVRenderer(),
@@ -94,6 +102,11 @@ def add_media_type(
     if parser is not None and not callable(parser):
         raise ResourceConfigurationError(f'{name}: the parser is not callable')
     suffixes = tuple(suffixes)
+    aliases = tuple(aliases)
+    if any(not isinstance(a, str) or a.count('/') != 1 for a in aliases):
+        raise ResourceConfigurationError(
+            f'{name}: an alias is a media type: {aliases!r}'
+        )
     bad = [s for s in suffixes if not _SUFFIX.fullmatch(str(s))]
     if bad:
         raise ResourceConfigurationError(
@@ -112,6 +125,7 @@ def add_media_type(
         problem_type=problem_type,
         parse_opt_in=parse_opt_in,
         default_enabled=default_enabled,
+        aliases=tuple(a.lower() for a in aliases),
         builtin=_builtin,
     )
     intr = config.introspectable(
@@ -234,6 +248,14 @@ def add_builtin_media_types(config: Any) -> None:
         suffixes=('.csv',),
         typed=False,
         charsets=UTF8,
+        default_enabled=False,
+    )
+    add_media_type(
+        'ndjson',
+        NDJSON_TYPE,
+        renderer=NDJSONRenderer(json),
+        aliases=NDJSON_ALIASES,
+        suffixes=('.ndjson',),
         default_enabled=False,
     )
     try:

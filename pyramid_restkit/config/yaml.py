@@ -368,7 +368,9 @@ RESOURCE_SPEC: dict[str, _Checker] = {
 MEDIA_TYPE_SPEC: dict[str, _Checker] = {
     **dict.fromkeys(('name', 'media_type', 'problem_type'), _string),
     **dict.fromkeys(('renderer', 'parser'), _instance),
-    **dict.fromkeys(('suffixes', 'input_types', 'charsets'), _strings),
+    **dict.fromkeys(
+        ('suffixes', 'input_types', 'charsets', 'aliases'), _strings
+    ),
     **dict.fromkeys(('typed', 'parse_opt_in', 'default_enabled'), _boolean),
 }
 

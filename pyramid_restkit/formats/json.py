@@ -222,6 +222,14 @@ class JSONRenderer:
         finally:
             self._request.reset(token)
 
+    def streamer(self, request: Any, **options: Any) -> JSONArrayWriter:
+        """Write a streamed collection as a JSON array, item by item.
+
+        The bytes are those :meth:`dumps` writes for the list of the
+        items (see :mod:`pyramid_restkit.streaming`).
+        """
+        return JSONArrayWriter(self, request)
+
     def _dumps_orjson(self, value: Any) -> bytes | None:
         """Return orjson's output if it is the stdlib's, else None."""
         orjson = self._orjson
@@ -288,3 +296,22 @@ class JSONRenderer:
                 ):
                     return False
         return True
+
+
+class JSONArrayWriter:
+    """A JSON array written one item at a time (``[``, ``,``, ``]``)."""
+
+    def __init__(self, renderer: JSONRenderer, request: Any) -> None:
+        self._dumps = renderer.dumps
+        self._request = request
+
+    def first(self, item: Any) -> bytes:
+        return b'[' + self._dumps(item, self._request)
+
+    def many(self, items: list[Any]) -> bytes:
+        # NOTE: one compact array without its brackets is the items
+        # with their commas.
+        return b',' + self._dumps(items, self._request)[1:-1]
+
+    def end(self) -> bytes:
+        return b']'

@@ -29,6 +29,7 @@ import colander
 from ..annotations import returns_none
 from ..crossorigin import SAFE_METHODS
 from ..decorators import OPERATION_ATTR
+from ..formats.ndjson import NDJSONRenderer
 from ..formats.xml import PROBLEM_NAMESPACE
 from ..media import MediaType, MediaTypes
 from ..problems import problem_media
@@ -146,6 +147,17 @@ def lists_items(method: Any, operation: Operation, output: Any) -> bool:
         and isinstance(output.typ, colander.Mapping)
         and 'response_schema' not in getattr(method, OPERATION_ATTR, {})
     )
+
+
+def line_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one line of an NDJSON body.
+
+    OpenAPI 3.1 has no schema for the items of a stream: the document
+    gives the schema of one line with a description that says so.
+    """
+    note = 'One JSON text a line (NDJSON); each line matches this schema.'
+    own = schema.get('description')
+    return {**schema, 'description': f'{own} {note}' if own else note}
 
 
 class Responses:
@@ -304,8 +316,16 @@ class Responses:
             if output is None
             else self.components.convert(output, mode='output')
         )
+        # NDJSON: a line is an item of a list, else the whole value.
+        line = schema
         if many:
             schema = {'type': 'array', 'items': schema}
+        elif (
+            output is not None
+            and isinstance(output.typ, colander.Sequence)
+            and output.children
+        ):
+            line = self.components.convert(output.children[0], mode='output')
         media_options = opts.media_options or {}
         content: dict[str, Any] = {}
         for media in offers:
@@ -316,6 +336,8 @@ class Responses:
                 entry = self.components.variants.xml(
                     schema, root or getattr(media.renderer, 'root', None)
                 )
+            elif isinstance(media.renderer, NDJSONRenderer):
+                entry = line_schema(line)
             else:
                 entry = schema
             content[media.media_type] = {'schema': entry}

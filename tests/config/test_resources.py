@@ -328,6 +328,8 @@ def test_operation_needs_a_renderable_media_type(config):
         (('ok', 'a/b'), {}, 'a renderer, a parser, or both'),
         (('ok', 'a/b'), {'renderer': object()}, 'dumps'),
         (('ok', 'a/b'), {'parser': 'x'}, 'not callable'),
+        (('ok', 'a/b'), {'parser': len, 'aliases': ['ab']}, 'an alias'),
+        (('ok', 'a/b'), {'parser': len, 'aliases': [7]}, 'an alias'),
     ],
 )
 def test_add_media_type_validation(config, args, kwargs, message):

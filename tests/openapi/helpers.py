@@ -112,7 +112,10 @@ def conforms(
         return
     assert res.content_type in content, (res.content_type, sorted(content))
     schema = content[res.content_type]['schema']
-    if res.content_type.endswith('json'):
+    if res.content_type == 'application/x-ndjson':
+        for line in res.body.splitlines():
+            check(doc, schema, json.loads(line))
+    elif res.content_type.endswith('json'):
         check(doc, schema, res.json)
     elif res.content_type.endswith('yaml'):
         check(doc, schema, yaml.safe_load(res.text))
