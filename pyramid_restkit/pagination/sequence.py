@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..errors import ResourceConfigurationError
@@ -47,11 +47,7 @@ class SequenceSource:
         for key, descending in reversed(ordering):
             # NOTE: stable sorts, last key first; (False, None) sorts
             # before (True, value): None first, and last when reversed.
-            one = ((key, False),)
-            items.sort(
-                key=lambda item, one=one: _nulls_first(item_keys(item, one)),
-                reverse=descending,
-            )
+            items.sort(key=_sort_key(key), reverse=descending)
         return SequenceSource(items)
 
     def count(self) -> int:
@@ -89,8 +85,14 @@ class SequenceSource:
         return item_keys(item, ordering)
 
 
-def _nulls_first(values: tuple[Any, ...]) -> tuple[bool, Any]:
-    return (values[0] is not None, values[0])
+def _sort_key(key: str) -> Callable[[Any], tuple[bool, Any]]:
+    one = ((key, False),)
+
+    def sort_key(item: Any) -> tuple[bool, Any]:
+        value = item_keys(item, one)[0]
+        return (value is not None, value)
+
+    return sort_key
 
 
 def _written(ordering: Ordering) -> str:
