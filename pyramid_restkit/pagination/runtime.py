@@ -63,13 +63,14 @@ class Collection:
     def prepare(self, request: Any) -> None:
         """Parse the parameters into ``request.ordering`` and
         ``request.pagination`` (a 400 naming a malformed one)."""
-        request.ordering = self.sort(request)
         pagination = self.pagination
+        # NOTE: the style first: the cursor refuses ?sort= its own way.
         request.pagination = (
             None
             if pagination is None
             else pagination.parse(request, self.settings)
         )
+        request.ordering = self.sort(request)
 
     def sort(self, request: Any) -> Ordering:
         raw = query_value(request, 'sort')

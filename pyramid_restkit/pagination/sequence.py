@@ -109,6 +109,4 @@ def source_for(result: Any, request: Any, session_attr: str) -> Source:
 
         session = getattr(request, session_attr)
         return select_source(result, session)  # type: ignore[no-any-return]
-    if isinstance(result, Sequence) and not isinstance(result, (str, bytes)):
-        return SequenceSource(result)
-    return SequenceSource(list(result))
+    return SequenceSource(result)

@@ -103,6 +103,18 @@ def app(config: Configurator) -> webtest.TestApp:
         name='given',
         pagination=PageNumberPagination(max_size=4),
     )
+    config.add_resource(
+        Given,
+        collection_path='/given-offsets',
+        name='given_offsets',
+        pagination='offset',
+    )
+    config.add_resource(
+        Given,
+        collection_path='/given-sorted',
+        name='given_sorted',
+        ordering=('id',),
+    )
     return webtest.TestApp(config.make_wsgi_app())
 
 
@@ -309,3 +321,25 @@ def test_non_list_results_untouched(app: webtest.TestApp) -> None:
     assert app.get('/given').json == {'not': 'a list'}
     Given.page = None
     app.get('/given', status=204)
+
+
+def test_given_page_offsets_and_unpaginated(app: webtest.TestApp) -> None:
+    Given.page = Page([{'id': 1}] * 2, total=5)
+    response = app.get('/given-offsets?offset=2&limit=2')
+    assert response.json['next'] == (
+        'http://localhost/given-offsets?limit=2&offset=4'
+    )
+    assert links(response)['last'] == (
+        'http://localhost/given-offsets?limit=2&offset=4'
+    )
+    response = app.get('/given-offsets?offset=3&limit=2')
+    assert response.json['next'] is None
+    Given.page = Page([{'id': 2}], total=1)
+    response = app.get('/given-sorted?sort=-id')
+    assert response.json == {
+        'items': [{'id': 2}],
+        'total': 1,
+        'next': None,
+        'prev': None,
+    }
+    assert 'Link' not in response.headers
