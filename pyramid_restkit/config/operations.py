@@ -124,6 +124,10 @@ def build_operation(
         from ..pagination.runtime import CollectionOperation
 
         kind = CollectionOperation
+    elif verb == 'GET':
+        from ..pagination.fields import FieldsOperation
+
+        kind = FieldsOperation
     operation = kind(
         cls=cls,
         attr=attr,
@@ -153,8 +157,15 @@ def build_operation(
 def _collection(
     operation: Any, opts: Options, settings: Settings, where: str
 ) -> None:
-    """Give a ``collection_get`` its pagination and ordering."""
-    from ..pagination.runtime import Collection
+    """Give a GET its ``?fields=``, a ``collection_get`` its pagination
+    and ordering."""
+    from ..pagination.fields import Fields, field_paths
+    from ..pagination.runtime import Collection, CollectionOperation
+
+    schema = opts.response_schema
+    operation.fields = Fields(None if schema is None else field_paths(schema))
+    if not isinstance(operation, CollectionOperation):
+        return
 
     if opts.pagination is not None:
         opts.pagination.check(settings, where)

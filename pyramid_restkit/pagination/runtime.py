@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from ..formats.csv import CSVRenderer
 from ..media import MediaType
 from ..settings import Settings
-from ..views import Operation
 from . import (
     Page,
     Pagination,
@@ -24,6 +23,7 @@ from . import (
     bad_parameter,
     query_value,
 )
+from .fields import FieldsOperation, select
 from .sequence import item_keys, source_for
 from .sources import Ordering
 
@@ -183,7 +183,7 @@ def _more(
     return size is not None and len(items) >= size
 
 
-class CollectionOperation(Operation):
+class CollectionOperation(FieldsOperation):
     """A ``collection_get`` with pagination or ``ordering``."""
 
     collection: Collection
@@ -219,7 +219,5 @@ class CollectionOperation(Operation):
             return super()._render(request, media, items)
         if self.output is not None:
             items = self.output(items)
-        body = {'items': items, **result.members}
-        renderer = media.renderer
-        options = self.media_options.get(media.name)
-        return renderer.dumps(body, request, **(options or {}))  # type: ignore[union-attr]
+        items = select(items, request.restkit_fields)
+        return self._dump(request, media, {'items': items, **result.members})
