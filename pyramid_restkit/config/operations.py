@@ -17,7 +17,6 @@ from ..errors import ResourceConfigurationError
 from ..formats.json import JSONRenderer
 from ..media import MediaType, MediaTypes, Renderer
 from ..negotiation import VERSION_PARAM, Negotiator
-from ..pagination import COLLECTION_PARAMS
 from ..patch import DOCUMENT_PARSERS, PatchDocuments
 from ..problems import MAX_ERRORS
 from ..schemas import (
@@ -35,9 +34,22 @@ from .versions import operation_versions
 
 #: Query parameters that versioning reads, by ``restkit.versioning``.
 RESERVED_QUERY = {'query': frozenset({VERSION_PARAM})}
-#: Query parameters of pagination, ``sort`` and ``fields``: never part
-#: of querystring validation, whatever the operation.
-COLLECTION_QUERY = COLLECTION_PARAMS
+
+
+def collection_query(opts: Options) -> frozenset[str]:
+    """The query parameters the kit reads for an operation, left out of
+    its querystring validation: ``fields`` on GETs, the style's
+    parameters where it paginates, ``sort`` where it orders.  (Other
+    operations keep ``limit`` and the like for their own schemas.)"""
+    if opts.verb != 'GET':
+        return frozenset()
+    names = {'fields'}
+    if opts.pagination is not None:
+        names.update(opts.pagination.parameters, ('sort',))
+    if opts.ordering is not None:
+        names.add('sort')
+    return frozenset(names)
+
 
 #: What an operation's media options resolve to: its negotiator (None when
 #: it forces a media type), the forced type, and its parsers by input type.
@@ -57,7 +69,7 @@ class RouteTable(dict[str, RouteInfo]):
         self.negotiators: dict[tuple[str, ...], Negotiator] = {}
         #: Negotiates for plain views' ``format=`` predicate.
         self.plain_negotiator: Negotiator | None = None
-        self.validators: dict[tuple[Any, bool, ReadOnly], Validator] = {}
+        self.validators: dict[tuple[Any, bool, ReadOnly, Any], Validator] = {}
         #: Schema class -> the instance every operation naming it shares.
         self.schemas: dict[type, Any] = {}
         #: Media options -> (the media types used, the setup); see
@@ -110,7 +122,12 @@ def build_operation(
         # own response schema against its input, at every level.
         read_only = read_only_fields(schema, response_schema)
         validator = _validator(
-            table, settings, schema, verb == 'PATCH', read_only
+            table,
+            settings,
+            schema,
+            verb == 'PATCH',
+            read_only,
+            collection_query(opts),
         )
     permission = opts.permission
     if isinstance(permission, Mapping):
@@ -255,10 +272,11 @@ def _validator(
     schema: Any,
     partial: bool,
     read_only: ReadOnly,
+    collection: frozenset[str] = frozenset(),
 ) -> Validator:
     # PERF: operations sharing a schema (and its read-only fields) share
     # its prepared clones.
-    key = (schema, partial, read_only)
+    key = (schema, partial, read_only, collection)
     validator = table.validators.get(key)
     if validator is None:
         validator = Validator(
@@ -269,7 +287,7 @@ def _validator(
             read_only=read_only,
             # NOTE: no more errors are built than a problem lists.
             max_errors=MAX_ERRORS,
-            reserved=COLLECTION_QUERY
+            reserved=collection
             | RESERVED_QUERY.get(settings.versioning or '', frozenset()),
         )
         table.validators[key] = validator
@@ -337,8 +355,9 @@ def enable_patch_documents(
             unknown=settings.unknown_fields,
             status=settings.validation_status,
             max_errors=MAX_ERRORS,
-            reserved=COLLECTION_QUERY
-            | RESERVED_QUERY.get(settings.versioning or '', frozenset()),
+            reserved=RESERVED_QUERY.get(
+                settings.versioning or '', frozenset()
+            ),
         )
     json = media_types.by_name.get('json')
     renderer: Renderer = (
