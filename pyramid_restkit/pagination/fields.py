@@ -102,9 +102,9 @@ class FieldsOperation(Operation):
         selection = request.restkit_fields
         if selection is None:
             return super()._render(request, media, result)
-        if self.output is not None:
-            result = self.output(result)
-        return self._dump(request, media, select(result, selection))
+        # NOTE: a selection implies a response schema, hence an output.
+        output: Any = self.output
+        return self._dump(request, media, select(output(result), selection))
 
     def _dump(self, request: Any, media: MediaType, body: Any) -> bytes:
         """``body`` (converted already) in ``media``."""

@@ -117,6 +117,9 @@ def test_plain_get(app: webtest.TestApp) -> None:
         'author': {'name': 'A', 'email': 'a@x'},
         'comments': [{'by': 'c'}],
     }
+    assert app.get('/posts/1?fields=author,author.name').json == {
+        'author': {'name': 'A', 'email': 'a@x'}
+    }
     assert app.get('/posts/1?fields=').json['title'] == 'T'
     response = app.head('/posts/1?fields=id')
     assert response.status_int == 200
