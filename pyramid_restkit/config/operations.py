@@ -35,6 +35,22 @@ from .versions import operation_versions
 #: Query parameters that versioning reads, by ``restkit.versioning``.
 RESERVED_QUERY = {'query': frozenset({VERSION_PARAM})}
 
+
+def collection_query(opts: Options) -> frozenset[str]:
+    """The query parameters the kit reads for an operation, left out of
+    its querystring validation: ``fields`` on GETs, the style's
+    parameters where it paginates, ``sort`` where it orders.  (Other
+    operations keep ``limit`` and the like for their own schemas.)"""
+    if opts.verb != 'GET':
+        return frozenset()
+    names = {'fields'}
+    if opts.pagination is not None:
+        names.update(opts.pagination.parameters, ('sort',))
+    if opts.ordering is not None:
+        names.add('sort')
+    return frozenset(names)
+
+
 #: What an operation's media options resolve to: its negotiator (None when
 #: it forces a media type), the forced type, and its parsers by input type.
 MediaSetup = tuple[Negotiator | None, MediaType | None, dict[str, MediaType]]
@@ -53,7 +69,7 @@ class RouteTable(dict[str, RouteInfo]):
         self.negotiators: dict[tuple[str, ...], Negotiator] = {}
         #: Negotiates for plain views' ``format=`` predicate.
         self.plain_negotiator: Negotiator | None = None
-        self.validators: dict[tuple[Any, bool, ReadOnly], Validator] = {}
+        self.validators: dict[tuple[Any, bool, ReadOnly, Any], Validator] = {}
         #: Schema class -> the instance every operation naming it shares.
         self.schemas: dict[type, Any] = {}
         #: Media options -> (the media types used, the setup); see
@@ -106,7 +122,12 @@ def build_operation(
         # own response schema against its input, at every level.
         read_only = read_only_fields(schema, response_schema)
         validator = _validator(
-            table, settings, schema, verb == 'PATCH', read_only
+            table,
+            settings,
+            schema,
+            verb == 'PATCH',
+            read_only,
+            collection_query(opts),
         )
     permission = opts.permission
     if isinstance(permission, Mapping):
@@ -115,7 +136,16 @@ def build_operation(
         permission = default_permission
     if permission == NO_PERMISSION_REQUIRED:
         permission = None
-    return Operation(
+    kind: type[Operation] = Operation
+    if opts.pagination is not None or opts.ordering is not None:
+        from ..pagination.runtime import CollectionOperation
+
+        kind = CollectionOperation
+    elif verb == 'GET':
+        from ..pagination.fields import FieldsOperation
+
+        kind = FieldsOperation
+    operation = kind(
         cls=cls,
         attr=attr,
         takes_context=takes_context,
@@ -135,6 +165,29 @@ def build_operation(
         versioning=table.versioning,
         versions=operation_versions(opts, table.versioning, where),
         conditional=_conditional(cls, attr, opts, where),
+    )
+    if kind is not Operation:
+        _collection(operation, opts, settings, where)
+    return operation
+
+
+def _collection(
+    operation: Any, opts: Options, settings: Settings, where: str
+) -> None:
+    """Give a GET its ``?fields=``, a ``collection_get`` its pagination
+    and ordering."""
+    from ..pagination.fields import Fields, field_paths
+    from ..pagination.runtime import Collection, CollectionOperation
+
+    schema = opts.response_schema
+    operation.fields = Fields(None if schema is None else field_paths(schema))
+    if not isinstance(operation, CollectionOperation):
+        return
+
+    if opts.pagination is not None:
+        opts.pagination.check(settings, where)
+    operation.collection = Collection(
+        opts.pagination, bool(opts.count), opts.ordering, settings
     )
 
 
@@ -219,10 +272,11 @@ def _validator(
     schema: Any,
     partial: bool,
     read_only: ReadOnly,
+    collection: frozenset[str] = frozenset(),
 ) -> Validator:
     # PERF: operations sharing a schema (and its read-only fields) share
     # its prepared clones.
-    key = (schema, partial, read_only)
+    key = (schema, partial, read_only, collection)
     validator = table.validators.get(key)
     if validator is None:
         validator = Validator(
@@ -233,9 +287,8 @@ def _validator(
             read_only=read_only,
             # NOTE: no more errors are built than a problem lists.
             max_errors=MAX_ERRORS,
-            reserved=RESERVED_QUERY.get(
-                settings.versioning or '', frozenset()
-            ),
+            reserved=collection
+            | RESERVED_QUERY.get(settings.versioning or '', frozenset()),
         )
         table.validators[key] = validator
     return validator
