@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .sources import Ordering
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sqlalchemy.orm import Mapper, Query, Session
+    from sqlalchemy.orm import Mapper, Session
     from sqlalchemy.sql import ColumnElement, Select
 
 __all__ = ['SelectSource', 'UnknownKey', 'select_source']
@@ -207,19 +207,23 @@ class SelectSource:
             )
         terms: list[ColumnElement[bool]] = []
         equal: list[ColumnElement[bool]] = []
-        for (key, desc), raw in zip(ordering, after):
+        for (key, desc), raw in zip(ordering, after, strict=True):
             column = self.column(key)
             value = _coerce(raw, column)
             past = _past(column, value, desc)
             if past is not None:
                 terms.append(and_(*equal, past))
-            equal.append(column.is_(None) if value is None else column == value)
+            equal.append(
+                column.is_(None) if value is None else column == value
+            )
         return or_(*terms) if terms else false()
 
     def _run(self, statement: Select[Any]) -> list[Any]:
         if self._entity is not None:
             return list(self.session.scalars(statement).unique().all())
-        return [dict(row) for row in self.session.execute(statement).mappings()]
+        return [
+            dict(row) for row in self.session.execute(statement).mappings()
+        ]
 
 
 def _past(
