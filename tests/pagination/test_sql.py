@@ -356,7 +356,32 @@ def test_seek_sql_has_no_offset(
     items = source.seek(ordering, (3, 1), False, 2)
     assert ids(items) == [3, 4]
     # SQLite always writes an OFFSET after a LIMIT: it is 0
-    assert statements[-1].endswith('LIMIT ? OFFSET ? (3, 3, 1, 2, 0)')
+    # the first key's range alone, then the OR-chain
+    assert statements[-1].split('WHERE ')[1] == (
+        '(posts.score <= ? OR posts.score IS NULL) AND '
+        '(posts.score < ? OR posts.score IS NULL OR '
+        'posts.score = ? AND posts.id > ?) '
+        'ORDER BY posts.score DESC NULLS LAST, posts.id ASC NULLS FIRST\n'
+        ' LIMIT ? OFFSET ? (3, 3, 3, 1, 2, 0)'
+    )
+    # a NOT NULL column has no IS NULL cases
+    assert ids(source.seek((('id', True),), (5,), False, 2)) == [4, 3]
+    assert (
+        statements[-1]
+        .split('WHERE ')[1]
+        .startswith('posts.id <= ? AND posts.id < ? ORDER BY')
+    )
+    assert ids(
+        source.seek((('title', False), ('id', True)), ('apple', 6), False, 2)
+    ) == [3, 4]
+    assert (
+        statements[-1]
+        .split('WHERE ')[1]
+        .startswith(
+            'posts.title >= ? AND (posts.title > ? OR posts.title = ? AND '
+            'posts.id < ?) ORDER BY'
+        )
+    )
     # after the last NULL of a descending key: only ties on later keys
     assert ids(source.seek(ordering, (None, 2), False, 5)) == [5]
     assert ids(source.seek(ordering, (None, 5), False, 5)) == []
