@@ -6,7 +6,7 @@ Two questions, answered in one run (alternating rounds, medians, ratios):
   (:mod:`pyramid_restkit.pagination.sql`) fetching 20 rows at page 1 and
   page 1000, by keyset (``seek``, no ``OFFSET``) and by offset (``slice``),
   ordered by the primary key and by ``(-created, id)`` (an index on
-  ``created, id``).  Keyset page 1000 should cost what page 1 does;
+  ``created DESC, id``).  Keyset page 1000 should cost what page 1 does;
   offset page 1000 should not.
 * **the kit versus bare Pyramid** (when the pagination runtime is
   installed): ``GET /posts?limit=20&offset=0`` of a resource whose
@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Index, create_engine, insert, select
+from sqlalchemy import create_engine, insert, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from pyramid_restkit.pagination.sql import select_source
@@ -54,7 +54,6 @@ class Post(Base):
     title: Mapped[str]
     score: Mapped[int | None]
     created: Mapped[datetime.datetime]
-    __table_args__ = (Index('posts_created_id', 'created', 'id'),)
 
 
 def database(folder: str) -> Session:
@@ -62,6 +61,10 @@ def database(folder: str) -> Session:
     Base.metadata.create_all(engine)
     start = datetime.datetime(2020, 1, 1)
     with engine.begin() as conn:
+        # the order of the '-created,id' cases: one index scan serves it
+        conn.exec_driver_sql(
+            'CREATE INDEX posts_created_id ON posts (created DESC, id)'
+        )
         conn.execute(
             insert(Post),
             [
