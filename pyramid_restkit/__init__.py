@@ -36,6 +36,13 @@ from .openapi.config import (
     add_openapi_security_scheme,
     setup_openapi,
 )
+from .pagination import (
+    CursorPagination,
+    LimitOffsetPagination,
+    Page,
+    PageNumberPagination,
+    Pagination,
+)
 from .predicates import (
     FormatPredicate,
     FormatSuffixPredicate,
@@ -60,7 +67,12 @@ except PackageNotFoundError:  # pragma: no cover (not installed)
     __version__ = '0+unknown'
 
 __all__ = [
+    'CursorPagination',
     'File',
+    'LimitOffsetPagination',
+    'Page',
+    'PageNumberPagination',
+    'Pagination',
     'ParseError',
     'RequestSchema',
     'UploadedFile',

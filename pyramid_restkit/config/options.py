@@ -59,8 +59,14 @@ ALL, BODY, NOT_OPTIONS, READ, WRITE = (
     'read',
     'write',
 )
+#: The collection options (pagination, count, ordering) reach
+#: ``collection_get`` only; elsewhere they are a configuration error.
+COLLECTION_GET = 'collection_get'
+#: The options of :data:`COLLECTION_GET`.
+COLLECTION_OPTIONS = frozenset({'pagination', 'count', 'ordering'})
 #: The verbs each of those reaches (``None``: every verb).
 _REACHES: dict[str, frozenset[str] | None] = {
+    COLLECTION_GET: frozenset({'GET'}),
     ALL: None,
     BODY: BODY_VERBS,
     NOT_OPTIONS: frozenset({'GET', 'POST', 'PUT', 'PATCH', 'DELETE'}),
@@ -166,6 +172,28 @@ OPTIONS: tuple[Option, ...] = (
         'the API versions that serve it (of restkit.versions)',
         http=True,
     ),
+    Option(
+        'pagination',
+        'resource',
+        'pagination',
+        COLLECTION_GET,
+        "the pagination of collection_get: 'page', 'offset', 'cursor' or "
+        'a Pagination instance',
+    ),
+    Option(
+        'count',
+        'resource',
+        'boolean',
+        COLLECTION_GET,
+        'paginated bodies carry the total (the pagination counts)',
+    ),
+    Option(
+        'ordering',
+        'resource',
+        'ordering',
+        COLLECTION_GET,
+        'the keys ?sort= may name (collection_get)',
+    ),
     Option('status', 'operation', 'status', ALL, 'the success status'),
     Option(
         'media_type',
@@ -214,6 +242,9 @@ class Options:
     cache_control: str | None = None
     cors_origins: tuple[str, ...] | None = None
     versions: tuple[str, ...] | None = None
+    pagination: Any = None
+    count: bool | None = None
+    ordering: tuple[str, ...] | None = None
     status: int | None = None
     media_type: str | None = None
     operation_id: str | None = None
@@ -261,14 +292,19 @@ class Options:
             self, **values, given=self.given | other.given
         )
 
-    def for_verb(self, verb: str) -> Options:
-        """A resource's options as they reach an operation of ``verb``."""
+    def for_verb(self, verb: str, method: str = '') -> Options:
+        """A resource's options as they reach an operation of ``verb``
+        (``method``: its method name, for the options of one method)."""
         dropped = {
             option.name
             for option in OPTIONS
             if option.name in self.given
-            and (reaches := _REACHES[option.applies]) is not None
-            and verb not in reaches
+            and (
+                (reaches := _REACHES[option.applies]) is not None
+                and verb not in reaches
+                or option.applies == COLLECTION_GET
+                and method != COLLECTION_GET
+            )
         }
         return dataclasses.replace(
             self,

@@ -43,7 +43,12 @@ from .operations import (
     patch_documents,
     share_representations,
 )
-from .options import COLLECTION_VERBS, ITEM_VERBS, Options
+from .options import (
+    COLLECTION_OPTIONS,
+    COLLECTION_VERBS,
+    ITEM_VERBS,
+    Options,
+)
 from .versions import version_route
 
 _OBJECT_NEW: Any = object.__new__
@@ -195,8 +200,10 @@ def add_resource(
                 f'for it (expected one of {", ".join(verbs)})'
             )
         operations = {
-            attr: defaults.for_verb(verb).merged(
-                _own_options(cls, attr, where, schemas)
+            attr: defaults.for_verb(verb, attr).merged(
+                _collection_only(
+                    _own_options(cls, attr, where, schemas), attr, where
+                )
             )
             for attr, verb in methods.items()
         }
@@ -451,6 +458,17 @@ def _own_options(
     if not own:
         return _NO_OPTIONS
     return Options.check(own, f'{where}.{attr}', 'operation', schemas)
+
+
+def _collection_only(own: Options, attr: str, where: str) -> Options:
+    """Refuse the collection options on any method but collection_get."""
+    misplaced = own.given & COLLECTION_OPTIONS
+    if misplaced and attr != 'collection_get':
+        raise ResourceConfigurationError(
+            f'{where}.{attr}: {", ".join(sorted(misplaced))} apply to '
+            'collection_get only'
+        )
+    return own
 
 
 _NO_OPTIONS = Options()

@@ -254,7 +254,23 @@ def _versions(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in versions)
 
 
+def _pagination(value: Any, what: str, _: Any) -> Any:
+    from ..pagination import style_of
+
+    return style_of(value, what)
+
+
+def _ordering(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
+    from ..pagination import parse_ordering
+
+    if value is None:
+        return None
+    return tuple(key for key, _ in parse_ordering(value, what))
+
+
 CHECKS: dict[str, Check] = {
+    'pagination': _pagination,
+    'ordering': _ordering,
     'versions': _versions,
     'cache_control': _cache_control,
     'origins': _origins,

@@ -109,6 +109,21 @@ def _string_or_list(src: _Source, value: Any, mark: Mark, key: str) -> Any:
     return _strings(src, value, mark, key)
 
 
+def _pagination(src: _Source, value: Any, mark: Mark, key: str) -> Any:
+    """``pagination: page``, or a mapping such as ``{style: cursor,
+    ordering: [-created_at, id], default_size: 10, max_size: 50, count:
+    true}`` (see :func:`pyramid_restkit.pagination.from_mapping`)."""
+    from ..pagination import from_mapping
+
+    if isinstance(value, str):
+        return value
+    mapping = _mapping(src, value, mark, key, 'a style name or a mapping')
+    try:
+        return from_mapping(_plain(mapping), key)
+    except ResourceConfigurationError as exc:
+        raise src.error(mark, str(exc)) from None
+
+
 def _versions(src: _Source, value: Any, mark: Mark, key: str) -> list[str]:
     """Versions, written as strings or integers (``versions: [1, 2]``)."""
     if not isinstance(value, MarkedList) or not all(
@@ -347,6 +362,8 @@ _OPTION_READERS: dict[str, _Checker] = {
     'cache_control': _cache_control,
     'origins': _string_or_list,
     'versions': _versions,
+    'pagination': _pagination,
+    'ordering': _strings,
 }
 #: Checkers of the options every operation of a resource shares.
 OPTION_SPEC: dict[str, _Checker] = {
