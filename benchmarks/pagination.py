@@ -124,7 +124,8 @@ def http_cases(session: Session) -> dict[str, Callable[[], Any]]:
 
     if not hasattr(pyramid_restkit, 'LimitOffsetPagination'):
         return {}
-    columns = (Post.id, Post.title, Post.score, Post.created)
+    # (no datetime column: the bare JSON renderer has no adapter for it)
+    columns = (Post.id, Post.title, Post.score)
 
     def bare_view(request: Any) -> dict[str, Any]:
         limit = int(request.GET.get('limit', SIZE))
@@ -150,7 +151,6 @@ def http_cases(session: Session) -> dict[str, Callable[[], Any]]:
             config.add_resource(
                 Posts,
                 collection_path='/posts',
-                path='/posts/{id}',
                 pagination='offset',
             )
         else:
