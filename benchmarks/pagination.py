@@ -3,11 +3,11 @@
 Two questions, answered in one run (alternating rounds, medians, ratios):
 
 * **keyset versus offset**: the source of ``select(Post)``
-  (:mod:`pyramid_restkit.pagination.sql`) fetching 20 rows at page 1 and
-  page 1000, by keyset (``seek``, no ``OFFSET``) and by offset (``slice``),
-  ordered by the primary key and by ``(-created, id)`` (an index on
-  ``created DESC, id``).  Keyset page 1000 should cost what page 1 does;
-  offset page 1000 should not.
+  (:mod:`pyramid_restkit.pagination.sql`) fetching 20 rows at page 1, page
+  1000 and page 4000, by keyset (``seek``, no ``OFFSET``) and by offset
+  (``slice``), ordered by the primary key and by ``(-created, id)`` (an
+  index on ``created DESC, id``).  A keyset page should cost the same
+  however far it is; an offset page costs more the farther it is.
 * **the kit versus bare Pyramid** (when the pagination runtime is
   installed): ``GET /posts?limit=20&offset=0`` of a resource whose
   ``collection_get`` returns ``select(Post.id, Post.title, ...)``, with
@@ -41,7 +41,8 @@ from pyramid_restkit.pagination.sql import select_source
 
 ROWS = 100_000
 SIZE = 20
-FAR = 1000  # the far page
+FAR = 1000  # a far page
+LAST = 4000  # farther still (of 5000)
 
 
 class Base(DeclarativeBase):
@@ -89,9 +90,11 @@ def source_cases(session: Session) -> dict[str, Callable[[], Any]]:
     cases: dict[str, Callable[[], Any]] = {}
     for name, ordering in (('id', by_id), ('-created,id', by_created)):
         ordered = source.ordered(ordering)
-        # the keys of the last row of page FAR - 1, as a cursor holds them
-        edge = ordered.slice((FAR - 1) * SIZE - 1, 1)[0]
-        after = source.keys(edge, ordering)
+        # the keys of the last row before a page, as a cursor holds them
+        afters = {}
+        for page in (2, FAR, LAST):
+            edge = ordered.slice((page - 1) * SIZE - 1, 1)[0]
+            afters[page] = source.keys(edge, ordering)
         session.expunge_all()
 
         def keyset(after: Any = None, ordering: Any = ordering) -> Any:
@@ -105,13 +108,15 @@ def source_cases(session: Session) -> dict[str, Callable[[], Any]]:
             return rows
 
         cases[f'keyset page 1 ({name})'] = keyset
-        cases[f'keyset page {FAR} ({name})'] = (
-            lambda after=after, keyset=keyset: keyset(after)
-        )
+        for page in (2, FAR, LAST):
+            cases[f'keyset page {page} ({name})'] = (
+                lambda after=afters[page], keyset=keyset: keyset(after)
+            )
         cases[f'offset page 1 ({name})'] = lambda offset=offset: offset(1)
-        cases[f'offset page {FAR} ({name})'] = lambda offset=offset: offset(
-            FAR
-        )
+        for page in (2, FAR, LAST):
+            cases[f'offset page {page} ({name})'] = (
+                lambda page=page, offset=offset: offset(page)
+            )
     return cases
 
 
