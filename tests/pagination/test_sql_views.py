@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+import colander
 import pytest
 import webtest
 from pyramid.config import Configurator
@@ -52,6 +53,11 @@ class Columns:
 class Entities(Columns):
     def collection_get(self) -> Any:
         return select(Post)
+
+
+class Titled(colander.MappingSchema):
+    id = colander.SchemaNode(colander.Integer())
+    title = colander.SchemaNode(colander.String())
 
 
 class Legacy(Columns):
@@ -114,6 +120,13 @@ def app(config: Configurator, session: Session) -> webtest.TestApp:
         collection_path='/cursors',
         name='cursors',
         pagination=CursorPagination(ordering=('-score', 'id')),
+    )
+    config.add_resource(
+        Entities,
+        collection_path='/titled',
+        name='titled',
+        pagination='offset',
+        response_schema=Titled,
     )
     config.add_resource(
         Legacy, collection_path='/legacy', name='legacy', pagination='page'
@@ -256,3 +269,11 @@ def test_csv_items(app: webtest.TestApp) -> None:
         '2,Post 02 ü,2',
     ]
     assert 'rel="next"' in response.headers['Link']
+
+
+def test_entities_through_the_response_schema(app: webtest.TestApp) -> None:
+    response = app.get('/titled?offset=28')
+    assert response.json['items'] == [
+        {'id': 29, 'title': 'Post 29 ü'},
+        {'id': 30, 'title': 'Post 30 ü'},
+    ]
