@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -539,3 +541,27 @@ def test_walks_under_changes(
     engine.dispose()
     assert len(seen) == len(set(seen)), seen
     assert throughout <= set(seen)
+
+
+def test_sqlalchemy_stays_optional() -> None:
+    """Without SQLAlchemy, the package and this module import, and lists
+    paginate: only select_source needs it."""
+    code = (
+        'import sys\n'
+        "sys.modules['sqlalchemy'] = None\n"
+        'import pyramid_restkit\n'
+        'import pyramid_restkit.pagination.sql as sql\n'
+        'from pyramid_restkit.pagination.sequence import source_for\n'
+        "print(source_for([3, 1, 2], None, 'db').slice(1, 2))\n"
+        'try:\n'
+        '    sql.select_source(object(), None)\n'
+        'except ImportError as exc:\n'
+        '    print(type(exc).__name__)\n'
+    )
+    done = subprocess.run(
+        [sys.executable, '-c', code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split('\n') == ['[1, 2]', 'ModuleNotFoundError', '']
