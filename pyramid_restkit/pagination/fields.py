@@ -14,6 +14,7 @@ from typing import Any
 import colander
 
 from ..media import MediaType
+from ..streaming import StreamBody, is_stream, render_stream
 from ..views import Operation
 from . import bad_parameter, query_value
 
@@ -98,12 +99,24 @@ class FieldsOperation(Operation):
         request.restkit_fields = self.fields.parse(request)
         return super()._instance(context, request)
 
-    def _render(self, request: Any, media: MediaType, result: Any) -> bytes:
+    def _render(
+        self, request: Any, media: MediaType, result: Any
+    ) -> bytes | StreamBody:
         selection = request.restkit_fields
         if selection is None:
             return super()._render(request, media, result)
         # NOTE: a selection implies a response schema, hence an output.
         output: Any = self.output
+        if is_stream(result):
+            # A streamed collection: each batch of items is filtered by
+            # the output, then by the selection.
+            return render_stream(
+                request,
+                media,
+                result,
+                lambda items: select(output(items), selection),
+                self.media_options.get(media.name) or {},
+            )
         return self._dump(request, media, select(output(result), selection))
 
     def _dump(self, request: Any, media: MediaType, body: Any) -> bytes:

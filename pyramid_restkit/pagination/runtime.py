@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from ..formats.csv import CSVRenderer
 from ..media import MediaType
 from ..settings import Settings
+from ..streaming import StreamBody
 from . import (
     Page,
     Pagination,
@@ -210,7 +211,9 @@ class CollectionOperation(FieldsOperation):
             response.headers['Link'] = ', '.join(result.links)
         return response
 
-    def _render(self, request: Any, media: MediaType, result: Any) -> bytes:
+    def _render(
+        self, request: Any, media: MediaType, result: Any
+    ) -> bytes | StreamBody:
         if not isinstance(result, Envelope):
             return super()._render(request, media, result)
         items = result.items

@@ -105,8 +105,8 @@ def source_for(result: Any, request: Any, session_attr: str) -> Source:
     (``request.<session_attr>``; SQLAlchemy is imported only then)."""
     module = type(result).__module__ or ''
     if module.startswith('sqlalchemy'):
-        from .sql import select_source  # type: ignore[import-not-found]
+        from .sql import select_source
 
         session = getattr(request, session_attr)
-        return select_source(result, session)  # type: ignore[no-any-return]
+        return select_source(result, session)
     return SequenceSource(result)

@@ -162,3 +162,23 @@ def test_refused(app: webtest.TestApp, url: str) -> None:
     response = app.get(url, status=400)
     assert response.json['errors'][0]['location'] == 'querystring'
     assert response.json['errors'][0]['name'] == 'fields'
+
+
+class Streamed:
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    def collection_get(self) -> Any:
+        return ({**POST, 'id': n} for n in range(3))
+
+
+def test_fields_select_from_a_streamed_collection(
+    config: Configurator,
+) -> None:
+    config.add_resource(
+        Streamed, collection_path='/stream', response_schema=Post
+    )
+    app = webtest.TestApp(config.make_wsgi_app())
+    res = app.get('/stream?fields=id,author.name')
+    assert res.json == [{'id': n, 'author': {'name': 'A'}} for n in range(3)]
+    assert app.get('/stream').json[0]['title'] == 'T'
