@@ -11,7 +11,7 @@ schema's ``path``, ``querystring`` and ``headers``, and ``format``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..media import MediaTypes
@@ -52,12 +52,15 @@ def parameters(
     parts: Mapping[str, Any],
     template: PathTemplate,
     operation: Operation,
+    collection: Sequence[dict[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """The parameters of an operation on ``template``'s path.
 
     The path's placeholders (typed by the request schema's ``path``, if
     any), the fields of its ``querystring`` and ``headers`` (``parts``:
-    see :func:`.operations.schema_parts`), and ``format`` where the
+    see :func:`.operations.schema_parts`), the query parameters of
+    ``collection`` (:mod:`.collection`: they replace a field of the same
+    name, which the kit never validates), and ``format`` where the
     operation negotiates.
     """
     params: list[dict[str, Any]] = []
@@ -95,6 +98,7 @@ def parameters(
                 'schema': schema,
             }
         )
+    kit = {param['name'] for param in collection}
     for location, where in (
         ('querystring', 'query'),
         ('headers', 'header'),
@@ -105,6 +109,7 @@ def parameters(
         for child in node.children:
             if where == 'query' and (
                 child.name == FORMAT_PARAM
+                or child.name in kit
                 or (mode == 'query' and child.name == VERSION_PARAM)
             ):
                 continue
@@ -117,6 +122,7 @@ def parameters(
             if child.description:
                 param['description'] = str(child.description)
             params.append(param)
+    params.extend(collection)
     if mode in VERSION_PARAMETERS:
         params.append(_version_parameter(operation, mode))
     if operation.conditional is not None:
