@@ -17,6 +17,7 @@ from ..errors import ResourceConfigurationError
 from ..formats.json import JSONRenderer
 from ..media import MediaType, MediaTypes, Renderer
 from ..negotiation import VERSION_PARAM, Negotiator
+from ..pagination import COLLECTION_PARAMS
 from ..patch import DOCUMENT_PARSERS, PatchDocuments
 from ..problems import MAX_ERRORS
 from ..schemas import (
@@ -34,6 +35,9 @@ from .versions import operation_versions
 
 #: Query parameters that versioning reads, by ``restkit.versioning``.
 RESERVED_QUERY = {'query': frozenset({VERSION_PARAM})}
+#: Query parameters of pagination, ``sort`` and ``fields``: never part
+#: of querystring validation, whatever the operation.
+COLLECTION_QUERY = COLLECTION_PARAMS
 
 #: What an operation's media options resolve to: its negotiator (None when
 #: it forces a media type), the forced type, and its parsers by input type.
@@ -115,7 +119,12 @@ def build_operation(
         permission = default_permission
     if permission == NO_PERMISSION_REQUIRED:
         permission = None
-    return Operation(
+    kind: type[Operation] = Operation
+    if opts.pagination is not None or opts.ordering is not None:
+        from ..pagination.runtime import CollectionOperation
+
+        kind = CollectionOperation
+    operation = kind(
         cls=cls,
         attr=attr,
         takes_context=takes_context,
@@ -135,6 +144,22 @@ def build_operation(
         versioning=table.versioning,
         versions=operation_versions(opts, table.versioning, where),
         conditional=_conditional(cls, attr, opts, where),
+    )
+    if kind is not Operation:
+        _collection(operation, opts, settings, where)
+    return operation
+
+
+def _collection(
+    operation: Any, opts: Options, settings: Settings, where: str
+) -> None:
+    """Give a ``collection_get`` its pagination and ordering."""
+    from ..pagination.runtime import Collection
+
+    if opts.pagination is not None:
+        opts.pagination.check(settings, where)
+    operation.collection = Collection(
+        opts.pagination, bool(opts.count), opts.ordering, settings
     )
 
 
@@ -233,9 +258,8 @@ def _validator(
             read_only=read_only,
             # NOTE: no more errors are built than a problem lists.
             max_errors=MAX_ERRORS,
-            reserved=RESERVED_QUERY.get(
-                settings.versioning or '', frozenset()
-            ),
+            reserved=COLLECTION_QUERY
+            | RESERVED_QUERY.get(settings.versioning or '', frozenset()),
         )
         table.validators[key] = validator
     return validator
@@ -302,9 +326,8 @@ def enable_patch_documents(
             unknown=settings.unknown_fields,
             status=settings.validation_status,
             max_errors=MAX_ERRORS,
-            reserved=RESERVED_QUERY.get(
-                settings.versioning or '', frozenset()
-            ),
+            reserved=COLLECTION_QUERY
+            | RESERVED_QUERY.get(settings.versioning or '', frozenset()),
         )
     json = media_types.by_name.get('json')
     renderer: Renderer = (
