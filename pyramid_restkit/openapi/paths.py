@@ -16,6 +16,7 @@ from typing import Any
 
 from ..media import MediaTypes
 from ..negotiation import FORMAT_PARAM, VERSION_PARAM
+from ..pagination import COLLECTION_PARAMS
 from ..patterns import SEGMENT, PathTemplate
 from ..versioning import VERSION_HEADER, VERSION_PLACEHOLDER
 from ..views import Operation
@@ -59,9 +60,11 @@ def parameters(
     The path's placeholders (typed by the request schema's ``path``, if
     any), the fields of its ``querystring`` and ``headers`` (``parts``:
     see :func:`.operations.schema_parts`), the query parameters of
-    ``collection`` (:mod:`.collection`: they replace a field of the same
-    name, which the kit never validates), and ``format`` where the
-    operation negotiates.
+    ``collection`` (:mod:`.collection`), and ``format`` where the
+    operation negotiates.  A querystring field named like a parameter the
+    kit reads itself (``format``, the ``version`` of query versioning,
+    those of collections: ``page``, ``limit``, ``sort``, ``fields``...)
+    is never validated, so not listed.
     """
     params: list[dict[str, Any]] = []
     path_node = parts.get('path')
@@ -98,7 +101,6 @@ def parameters(
                 'schema': schema,
             }
         )
-    kit = {param['name'] for param in collection}
     for location, where in (
         ('querystring', 'query'),
         ('headers', 'header'),
@@ -109,7 +111,7 @@ def parameters(
         for child in node.children:
             if where == 'query' and (
                 child.name == FORMAT_PARAM
-                or child.name in kit
+                or child.name in COLLECTION_PARAMS
                 or (mode == 'query' and child.name == VERSION_PARAM)
             ):
                 continue
