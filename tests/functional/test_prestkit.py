@@ -862,3 +862,14 @@ def test_collection_options_show_as_text_and_json(
     assert json.loads(json.dumps(rows)) == rows
     table = format_table(rows).splitlines()
     assert table[2].split('   ')[-2].strip() == text
+
+
+def test_other_option_values_are_json_data() -> None:
+    from decimal import Decimal
+
+    from pyramid_restkit.scripts.table import http_value
+
+    assert http_value(('a', ('b', 'c'))) == ['a', ['b', 'c']]
+    assert http_value(Decimal('1.5')) == '1.5'
+    assert http_value(None) is None
+    assert http_value(0.5) == 0.5

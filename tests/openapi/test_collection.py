@@ -390,3 +390,30 @@ def test_a_given_total_fits_the_uncounted_envelope(
     assert content['text/csv'] == {'schema': {'type': 'string'}}
     res = app.get('/rows', headers={'Accept': 'text/csv'})
     conforms(doc, '/rows', 'get', res)
+
+
+def test_a_yaml_declaration_documents_the_same(
+    config: Configurator, make_app: MakeApp, tmp_path: Any
+) -> None:
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        'version: 1\n'
+        'resources:\n'
+        '  - class: tests.fixtures.pagination.Items\n'
+        '    collection_path: /items\n'
+        '    path: /items/{id}\n'
+        '    pagination: {style: offset, max_size: 30, count: true}\n'
+        '    ordering: [name, id]\n'
+    )
+    config.load_resources(str(path))
+    app = make_app()
+    doc = document(app)
+    get = op(doc, '/items', 'get')
+    assert names(get) == ['offset', 'limit', 'sort', 'format']
+    assert param(get, 'limit')['schema']['maximum'] == 30
+    assert page_schema(doc, '/items') == {
+        '$ref': '#/components/schemas/CountedPage'
+    }
+    res = app.get('/items?sort=-name&limit=30')
+    conforms(doc, '/items', 'get', res)
+    assert res.json['total'] == 25
