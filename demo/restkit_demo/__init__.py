@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 from typing import Any
 
 import plaster
@@ -50,6 +51,9 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
         'Posts, their comments and tags, stored in SQLite: a demo of '
         'pyramid_restkit.',
     )
+    # Signs the comments' pagination cursors; the ini sets one (a fresh
+    # one here would change at every start, voiding the cursors given out).
+    settings.setdefault('restkit.secret', secrets.token_urlsafe(32))
     initialize(settings['restkit_demo.database'])
     with Configurator(settings=settings) as config:
         config.include('pyramid_restkit')

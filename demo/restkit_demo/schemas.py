@@ -12,7 +12,6 @@ import colander
 from pyramid_restkit import RequestSchema
 
 #: Largest page a client may ask for with ``?limit=``.
-MAX_LIMIT = 100
 #: Page size when ``?limit=`` is absent.
 DEFAULT_LIMIT = 20
 #: Largest ``?offset=``: SQLite's largest integer.
@@ -47,42 +46,6 @@ class PostOut(colander.MappingSchema):
     tags = Tags()
     published = colander.SchemaNode(colander.Boolean())
     created_at = colander.SchemaNode(colander.DateTime())
-
-
-class PostList(colander.SequenceSchema):
-    """The posts of one page."""
-
-    post = PostOut()
-
-
-class PostPage(colander.MappingSchema):
-    """Output of ``GET /posts``: one page and where it sits."""
-
-    items = PostList()
-    total = colander.SchemaNode(colander.Integer())
-    limit = colander.SchemaNode(colander.Integer())
-    offset = colander.SchemaNode(colander.Integer())
-
-
-class PageQuery(colander.MappingSchema):
-    """``?limit=&offset=`` of a collection."""
-
-    limit = colander.SchemaNode(
-        colander.Integer(),
-        validator=colander.Range(1, MAX_LIMIT),
-        missing=DEFAULT_LIMIT,
-    )
-    offset = colander.SchemaNode(
-        colander.Integer(),
-        validator=colander.Range(min=0, max=MAX_OFFSET),
-        missing=0,
-    )
-
-
-class ListPostsRequest(RequestSchema):
-    """Input of ``GET /posts``: only the query string."""
-
-    querystring = PageQuery()
 
 
 class PostPath(colander.MappingSchema):
@@ -154,16 +117,3 @@ class CommentOut(colander.MappingSchema):
     author = colander.SchemaNode(colander.String())
     body = colander.SchemaNode(colander.String())
     created_at = colander.SchemaNode(colander.DateTime())
-
-
-class CommentList(colander.SequenceSchema):
-    """The comments of a post."""
-
-    comment = CommentOut()
-
-
-class CommentPage(colander.MappingSchema):
-    """Output of ``GET /posts/{post_id}/comments``."""
-
-    items = CommentList()
-    total = colander.SchemaNode(colander.Integer())

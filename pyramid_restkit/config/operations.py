@@ -17,6 +17,7 @@ from ..errors import ResourceConfigurationError
 from ..formats.json import JSONRenderer
 from ..media import MediaType, MediaTypes, Renderer
 from ..negotiation import VERSION_PARAM, Negotiator
+from ..pagination import COLLECTION_PARAMS
 from ..patch import DOCUMENT_PARSERS, PatchDocuments
 from ..problems import MAX_ERRORS
 from ..schemas import (
@@ -287,7 +288,10 @@ def _validator(
             read_only=read_only,
             # NOTE: no more errors are built than a problem lists.
             max_errors=MAX_ERRORS,
-            reserved=collection
+            # NOTE: API.md: the collection parameters are never part of
+            # querystring validation, whether the operation reads them.
+            reserved=COLLECTION_PARAMS
+            | collection
             | RESERVED_QUERY.get(settings.versioning or '', frozenset()),
         )
         table.validators[key] = validator

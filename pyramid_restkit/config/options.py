@@ -179,6 +179,7 @@ OPTIONS: tuple[Option, ...] = (
         COLLECTION_GET,
         "the pagination of collection_get: 'page', 'offset', 'cursor' or "
         'a Pagination instance',
+        http=True,
     ),
     Option(
         'count',
@@ -186,6 +187,7 @@ OPTIONS: tuple[Option, ...] = (
         'boolean',
         COLLECTION_GET,
         'paginated bodies carry the total (the pagination counts)',
+        http=True,
     ),
     Option(
         'ordering',
@@ -193,6 +195,7 @@ OPTIONS: tuple[Option, ...] = (
         'ordering',
         COLLECTION_GET,
         'the keys ?sort= may name (collection_get)',
+        http=True,
     ),
     Option('status', 'operation', 'status', ALL, 'the success status'),
     Option(

@@ -4,7 +4,8 @@
 introspectable's), its method (docstring, return annotation) and its
 runtime (:class:`~pyramid_restkit.views.Operation`: negotiator, parsers,
 validator, effective permission): ``operationId``, summary, description,
-tags, parameters (:mod:`.paths`), the request body per content type its
+tags, parameters (:mod:`.paths`; those of collections,
+:mod:`.collection`), the request body per content type its
 parsers take (a form only where the schema is flat; PATCH documents,
 :mod:`.patch`), with the
 operation's read-only fields (:mod:`.read_only`), the responses
@@ -26,6 +27,7 @@ from ..patterns import PathTemplate
 from ..schemas import ReadOnly, RequestSchema
 from ..settings import Settings
 from ..views import Operation, RouteInfo
+from .collection import parameters as collection_parameters
 from .components import Components
 from .patch import document_content
 from .paths import parameters
@@ -79,6 +81,7 @@ class Operations:
         security_schemes: Mapping[str, Any],
     ) -> None:
         self.components = components
+        self.settings = settings
         self.media_types = media_types
         self.security_schemes = security_schemes
         self.responses = Responses(
@@ -123,7 +126,12 @@ class Operations:
         schema = opts.schema
         parts = schema_parts(schema)
         params = parameters(
-            self.components, self.media_types, parts, template, operation
+            self.components,
+            self.media_types,
+            parts,
+            template,
+            operation,
+            collection_parameters(opts, self.settings, verb),
         )
         if params:
             result['parameters'] = params

@@ -11,11 +11,12 @@ schema's ``path``, ``querystring`` and ``headers``, and ``format``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..media import MediaTypes
 from ..negotiation import FORMAT_PARAM, VERSION_PARAM
+from ..pagination import COLLECTION_PARAMS
 from ..patterns import SEGMENT, PathTemplate
 from ..versioning import VERSION_HEADER, VERSION_PLACEHOLDER
 from ..views import Operation
@@ -52,13 +53,18 @@ def parameters(
     parts: Mapping[str, Any],
     template: PathTemplate,
     operation: Operation,
+    collection: Sequence[dict[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """The parameters of an operation on ``template``'s path.
 
     The path's placeholders (typed by the request schema's ``path``, if
     any), the fields of its ``querystring`` and ``headers`` (``parts``:
-    see :func:`.operations.schema_parts`), and ``format`` where the
-    operation negotiates.
+    see :func:`.operations.schema_parts`), the query parameters of
+    ``collection`` (:mod:`.collection`), and ``format`` where the
+    operation negotiates.  A querystring field named like a parameter the
+    kit reads itself (``format``, the ``version`` of query versioning,
+    those of collections: ``page``, ``limit``, ``sort``, ``fields``...)
+    is never validated, so not listed.
     """
     params: list[dict[str, Any]] = []
     path_node = parts.get('path')
@@ -105,6 +111,7 @@ def parameters(
         for child in node.children:
             if where == 'query' and (
                 child.name == FORMAT_PARAM
+                or child.name in COLLECTION_PARAMS
                 or (mode == 'query' and child.name == VERSION_PARAM)
             ):
                 continue
@@ -117,6 +124,7 @@ def parameters(
             if child.description:
                 param['description'] = str(child.description)
             params.append(param)
+    params.extend(collection)
     if mode in VERSION_PARAMETERS:
         params.append(_version_parameter(operation, mode))
     if operation.conditional is not None:

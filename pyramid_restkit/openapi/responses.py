@@ -8,7 +8,9 @@ declared ones, each with problem details (:data:`PROBLEM_SCHEMA`) in the
 family of each (published) media type the operation renders.  Content
 is per media type: the output schema for typed formats, its XML form for
 XML, a string for text formats.  The ``201`` of a ``POST`` declares an
-optional ``Location``.
+optional ``Location``.  A paginated ``collection_get`` answers the
+envelope of its items (:class:`.collection.Pages`) with a ``Link``
+header.
 
 A mapping ``response_schema`` applies to each item of a list the method
 returns (API.md).  The document shows an array of it on
@@ -35,6 +37,7 @@ from ..media import MediaType, MediaTypes
 from ..problems import problem_media
 from ..settings import Settings
 from ..views import Operation, RouteInfo
+from .collection import LINK_HEADER, Pages, counted, pagination_of
 from .components import Components
 from .conditional import statuses as conditional_statuses
 from .conditional import success_headers as conditional_headers
@@ -174,6 +177,8 @@ class Responses:
         self.settings = settings
         self.media_types = media_types
         self.security_schemes = security_schemes
+        #: The envelopes of paginated bodies.
+        self.pages = Pages(components)
 
     def build(
         self,
@@ -201,8 +206,13 @@ class Responses:
             )
         )
         output = opts.response_schema
+        paginated = pagination_of(opts) is not None
         content = self.content(
-            offers, output, opts, many=lists_items(method, operation, output)
+            offers,
+            output,
+            opts,
+            many=lists_items(method, operation, output),
+            page=counted(opts) if paginated else None,
         )
         responses: dict[str, Any] = {}
         none = returns_none(method, verb)
@@ -242,6 +252,12 @@ class Responses:
                 }
         else:
             extra = {}
+        if paginated:
+            for code, response in responses.items():
+                if code.startswith('2') and 'content' in response:
+                    response.setdefault('headers', {})['Link'] = copy.deepcopy(
+                        LINK_HEADER
+                    )
         created = responses.get('201')
         if created is not None and verb == 'POST':
             # NOTE: the kit does not set Location (the application knows
@@ -306,19 +322,26 @@ class Responses:
         output: Any,
         opts: Options,
         many: bool = False,
+        page: bool | None = None,
     ) -> dict[str, Any]:
         """The content of a success: ``output`` per media type offered.
 
-        ``many``: an array of ``output`` (see :func:`lists_items`).
+        ``many``: an array of ``output`` (see :func:`lists_items`);
+        ``page``: a paginated body (the envelope of ``output``, whose
+        items it describes; ``True``: counted), which text formats (CSV:
+        the items only, the ``Link`` header paginating) show as text.
         """
         schema = (
             {}
             if output is None
             else self.components.convert(output, mode='output')
         )
-        # NDJSON: a line is an item of a list, else the whole value.
+        # NDJSON: a line is an item of a list, else the whole value (a
+        # page is one value: pages are not streamed).
         line = schema
-        if many:
+        if page is not None:
+            schema = line = self.pages.envelope(schema, page)
+        elif many:
             schema = {'type': 'array', 'items': schema}
         elif (
             output is not None

@@ -31,6 +31,11 @@ __all__ = [
     'parse_ordering',
 ]
 
+#: Every query parameter the collection features read: never part of
+#: querystring validation, like ``format`` (API.md), on any operation.
+COLLECTION_PARAMS = frozenset(
+    {'page', 'page_size', 'limit', 'offset', 'cursor', 'sort', 'fields'}
+)
 #: More digits than this is out of range (a SQL bigint holds 18).
 _MAX_DIGITS = 18
 

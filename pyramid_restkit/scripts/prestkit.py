@@ -35,38 +35,27 @@ from pyramid.paster import bootstrap, setup_logging
 from pyramid.scripts.common import parse_vars
 
 from pyramid_restkit.annotations import returns_none
-from pyramid_restkit.config.options import HTTP_OPTIONS
 from pyramid_restkit.cors import unwrap
 from pyramid_restkit.interfaces import IOpenAPI, IRestkitRoutes
 from pyramid_restkit.views import VERB_ORDER, Operation
 
+from .table import COLUMNS, format_table, http_options
+
+__all__ = [
+    'COLUMNS',
+    'PRestkitCommand',
+    'format_table',
+    'http_options',
+    'main',
+    'near_misses',
+    'operation_rows',
+]
+
 #: The introspection category ``add_resource`` fills.
 CATEGORY = 'restkit resources'
 
-#: Spaces between two columns of the text table (as ``proutes``).
-PAD = 3
-
 #: The status of the automatic OPTIONS answer (``views.options_view``).
 AUTOMATIC_OPTIONS_STATUS = 204
-
-#: JSON key and text header of each column, in output order.
-COLUMNS = (
-    ('resource', 'Resource'),
-    ('route', 'Route'),
-    ('pattern', 'Pattern'),
-    ('verb', 'Verb'),
-    ('method', 'Method'),
-    ('schema', 'Schema'),
-    ('response_schema', 'Response schema'),
-    ('status', 'Status'),
-    ('permission', 'Permission'),
-    ('media_types', 'Media types'),
-    ('http', 'HTTP'),
-    ('declared', 'Declared'),
-)
-
-#: Marks the forced media type in the text table.
-FORCED_PREFIX = 'forced:'
 
 #: What loading a broken application raises: a missing file (``OSError``),
 #: an unknown scheme or a bad option (``ValueError``, which
@@ -439,22 +428,6 @@ def _operation_row(operation: Any, declared: dict[str, Any]) -> Row:
     }
 
 
-def http_options(options: Any, operation: Any = None) -> dict[str, Any]:
-    """The HTTP behaviours (API.md Part 2) an operation's options give,
-    and ``validators``: the validator methods of its class it calls."""
-    found = {
-        name: list(value) if isinstance(value, tuple) else value
-        for name, value in options.items()
-        if name in HTTP_OPTIONS and value is not None
-    }
-    conditional = getattr(operation, 'conditional', None)
-    if conditional is not None and conditional.validators:
-        found['validators'] = [
-            name for name in (conditional.tag, conditional.date) if name
-        ]
-    return found
-
-
 def _qualname(schema: Any) -> str | None:
     return None if schema is None else type(schema).__qualname__
 
@@ -468,47 +441,6 @@ def _matches(row: Row, pattern: str) -> bool:
     return any(
         fnmatch.fnmatchcase(row[key], pattern)
         for key in ('resource', 'route', 'pattern')
-    )
-
-
-def _cell(row: Row, key: str) -> str:
-    value = row[key]
-    if key == 'status' and row['no_content'] and value != 204:
-        return f'{value}|204'  # 204 when the method returns None
-    if key == 'http':
-        return (
-            '; '.join(
-                name if item is True else f'{name}={_http_value(item)}'
-                for name, item in value.items()
-            )
-            or '-'
-        )
-    if key == 'media_types':
-        forced = row['forced_media_type']
-        names = [FORCED_PREFIX + n if n == forced else n for n in value]
-        return ','.join(names) or '-'
-    return '-' if value is None else str(value)
-
-
-def _http_value(value: Any) -> str:
-    return ','.join(value) if isinstance(value, list) else str(value)
-
-
-def format_table(rows: list[Row]) -> str:
-    """Align ``rows`` under a header and a dashes row, like ``proutes``."""
-    lines = [
-        [header for _, header in COLUMNS],
-        ['-' * len(header) for _, header in COLUMNS],
-        *([_cell(row, key) for key, _ in COLUMNS] for row in rows),
-    ]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
-    return '\n'.join(
-        (' ' * PAD)
-        .join(
-            cell.ljust(width) for cell, width in zip(line, widths, strict=True)
-        )
-        .rstrip()
-        for line in lines
     )
 
 

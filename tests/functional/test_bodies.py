@@ -31,7 +31,7 @@ class Article(colander.MappingSchema):
 class Listing(RequestSchema):
     @colander.instantiate()
     class querystring(colander.MappingSchema):
-        limit = colander.SchemaNode(
+        top = colander.SchemaNode(
             colander.Integer(), missing=10, validator=colander.Range(1, 50)
         )
         tag = colander.SchemaNode(
@@ -327,26 +327,26 @@ def test_other_charset_is_415(app):
 
 def test_querystring_and_headers_are_coerced(app):
     res = app.get(
-        '/articles?limit=5&tag=a&tag=b&format=json&other=1',
+        '/articles?top=5&tag=a&tag=b&format=json&other=1',
         headers={'X-Client': 'cli'},
     )
     assert res.json == {
-        'querystring': {'limit': 5, 'tag': ['a', 'b']},
+        'querystring': {'top': 5, 'tag': ['a', 'b']},
         'headers': {'X-Client': 'cli'},
     }
 
 
 def test_querystring_errors(app):
-    res = app.get('/articles?limit=500', status=400)
+    res = app.get('/articles?top=500', status=400)
     assert res.json['errors'] == [
         {
             'location': 'querystring',
-            'name': 'limit',
+            'name': 'top',
             'description': '500 is greater than maximum value 50',
         }
     ]
-    res = app.get('/articles?limit=abc', status=400)
-    assert res.json['errors'][0]['name'] == 'limit'
+    res = app.get('/articles?top=abc', status=400)
+    assert res.json['errors'][0]['name'] == 'top'
 
 
 def test_response_schema_filters_output(app):

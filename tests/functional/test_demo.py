@@ -197,22 +197,42 @@ def test_patch_null_means_absent(app: TestApp) -> None:
 
 
 def test_list_posts_pages(app: TestApp) -> None:
+    """The posts use the kit's offset pagination, counted."""
     ids = [new_post(app, title=f'Post {n}')['id'] for n in range(3)]
 
-    page = app.get('/posts').json
-    assert set(page) == {'items', 'total', 'limit', 'offset'}
+    res = app.get('/posts')
+    page = res.json
+    assert set(page) == {'items', 'total', 'next', 'prev'}
     assert [p['id'] for p in page['items']] == ids
-    assert (page['total'], page['limit'], page['offset']) == (3, 20, 0)
+    assert (page['total'], page['next'], page['prev']) == (3, None, None)
 
-    page = app.get('/posts', {'limit': '2'}).json
+    res = app.get('/posts', {'limit': '2'})
+    page = res.json
     assert [p['id'] for p in page['items']] == ids[:2]
     assert page['total'] == 3
+    assert page['next'] == 'http://localhost/posts?limit=2&offset=2'
+    assert 'rel="next"' in res.headers['Link']
     page = app.get('/posts', {'limit': '2', 'offset': '2'}).json
     assert [p['id'] for p in page['items']] == ids[2:]
-    assert (page['limit'], page['offset']) == (2, 2)
+    assert page['prev'] == 'http://localhost/posts?limit=2&offset=0'
     assert app.get('/posts?offset=5').json['items'] == []
     for item in page['items']:
         assert set(item) == POST_FIELDS
+
+
+def test_list_comments_cursor_pages(app: TestApp) -> None:
+    """The comments use the kit's cursor pagination."""
+    post = new_post(app)
+    url = f'/posts/{post["id"]}/comments'
+    for n in range(3):
+        app.post_json(url, {'author': 'a', 'body': f'c{n}'}, status=201)
+    page = app.get(url, {'limit': '2'}).json
+    assert [c['body'] for c in page['items']] == ['c0', 'c1']
+    assert page['prev'] is None
+    page = app.get(page['next']).json
+    assert [c['body'] for c in page['items']] == ['c2']
+    res = app.get(url, {'cursor': 'forged'}, status=400)
+    assert errors(res) == {('querystring', 'cursor')}
 
 
 @pytest.mark.parametrize(
@@ -496,7 +516,7 @@ def test_head(app: TestApp) -> None:
 def test_comment_round_trip(app: TestApp) -> None:
     post = new_post(app)
     base = f'/posts/{post["id"]}/comments'
-    assert app.get(base).json == {'items': [], 'total': 0}
+    assert app.get(base).json == {'items': [], 'next': None, 'prev': None}
 
     res = app.post_json(base, {'author': 'Ann', 'body': 'Nice.'}, status=201)
     comment = res.json
@@ -508,13 +528,17 @@ def test_comment_round_trip(app: TestApp) -> None:
     assert res.headers['Location'] == f'http://localhost{url}'
 
     assert app.get(url).json == comment
-    assert app.get(base).json == {'items': [comment], 'total': 1}
+    assert app.get(base).json == {
+        'items': [comment],
+        'next': None,
+        'prev': None,
+    }
 
     res = app.delete(url, status=204)
     assert res.body == b''
     assert 'Content-Type' not in res.headers
     problem(app.get(url, status=404), 404)
-    assert app.get(base).json['total'] == 0
+    assert app.get(base).json['items'] == []
 
 
 def test_comment_validation_errors(app: TestApp) -> None:
@@ -544,7 +568,7 @@ def test_comments_404(app: TestApp) -> None:
     ):
         problem(app.get(url, status=404), 404)
         problem(app.delete(url, status=404), 404)
-    assert app.get(f'/posts/{first["id"]}/comments').json['total'] == 1
+    assert len(app.get(f'/posts/{first["id"]}/comments').json['items']) == 1
 
 
 def test_deleting_a_post_deletes_its_comments(

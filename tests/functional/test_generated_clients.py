@@ -220,7 +220,8 @@ def test_python_client(python_client: Any, demo: str) -> None:
         )
         assert created.headers['Location'] == f'{demo}/posts/{post.id}'
         page = posts['posts_collection_get'].sync(client=client, limit=100)
-        assert isinstance(page, models.PostPage)
+        assert isinstance(page, models.PostOutCountedPage)
+        assert page.total >= 1
         assert post.id in [item.id for item in page.items]
         patched = posts['posts_patch'].sync(
             post.id,

@@ -30,7 +30,7 @@ class Post(colander.MappingSchema):
 class Search(RequestSchema):
     @colander.instantiate()
     class querystring(colander.MappingSchema):
-        limit = colander.SchemaNode(colander.Integer(), missing=10)
+        top = colander.SchemaNode(colander.Integer(), missing=10)
 
 
 class Posts:
@@ -442,7 +442,7 @@ def test_method_field_upload_is_400(app):
     [
         '/posts?format=%ff',
         '/posts?format=json&x=%ff',
-        '/posts?limit=%ff',
+        '/posts?top=%ff',
         '/posts?%ff=1',
         '/posts/1?format=%C3',
         '/posts.json?x=%ff',
@@ -461,7 +461,7 @@ def test_undecodable_query_is_400_on_restkit_routes(app, url):
 
 def test_raw_latin1_query_is_400(app):
     request = Request.blank('/posts')
-    request.environ['QUERY_STRING'] = 'limit=\xff'
+    request.environ['QUERY_STRING'] = 'top=\xff'
     res = request.get_response(app.app)
     assert res.status_int == 400
     assert res.json['detail'] == 'The query string is not valid UTF-8.'
@@ -476,8 +476,8 @@ def test_undecodable_query_problem_follows_accept(app):
 
 
 def test_valid_percent_encoding_is_fine(app):
-    res = app.get('/posts?limit=%37&x=%C3%A9')
-    assert res.json == {'query': {'limit': 7}}
+    res = app.get('/posts?top=%37&x=%C3%A9')
+    assert res.json == {'query': {'top': 7}}
 
 
 def test_undecodable_query_on_a_405(app):

@@ -16,6 +16,11 @@ from typing import Any
 
 import pytest
 
+from pyramid_restkit import (
+    CursorPagination,
+    LimitOffsetPagination,
+    Pagination,
+)
 from pyramid_restkit.scripts.prestkit import main
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -320,9 +325,9 @@ def test_demo_rows(
         '/posts',
         'GET',
         'collection_get',
-        schema='ListPostsRequest',
-        response_schema='PostPage',
+        response_schema='PostOut',
         media_types=ALL_MEDIA,
+        http={'pagination': 'offset', 'count': True},
         declared=posts_at,
     )
     assert by_key['posts.collection', 'POST'] == row(
@@ -379,9 +384,7 @@ def test_demo_rows(
 def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
     lines = run(capsys, demo_ini).splitlines()
     assert lines[0].startswith('Resource   Route                 Pattern')
-    assert lines[0].endswith(
-        'Media types               HTTP              Declared'
-    )
+    assert lines[0].split()[-3:] == ['types', 'HTTP', 'Declared']
     assert set(lines[1]) == {'-', ' '}
     assert len(lines) == 2 + 24
     assert lines[2].split()[0] == 'tags'
@@ -399,12 +402,13 @@ def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
         '/posts',
         'GET',
         'collection_get',
-        'ListPostsRequest',
-        'PostPage',
+        '-',
+        'PostOut',
         '200',
         '-',
         'json,yaml,xml,html,text',
-        '-',
+        'pagination=offset;',
+        'count',
         posts.split()[-1],
     ]
     assert lines[-1].split()[:10] == [
@@ -766,3 +770,105 @@ def test_a_version_without_operations(
 ) -> None:
     out = run(capsys, VERSIONED, '--version', '3')
     assert out == "No restkit operation in API version '3'.\n"
+
+
+# -- collections ------------------------------------------------------------
+
+
+class _Listed:
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    def collection_get(self) -> Any:
+        return []
+
+    def get(self) -> Any:
+        return {}
+
+
+class _Styled(Pagination):
+    """A custom style, named by its class (it has no style name)."""
+
+    parameters = ('token',)
+
+    def parse(self, request: Any, settings: Any) -> Any:
+        raise NotImplementedError
+
+    def window(self, source: Any, params: Any, total: Any) -> Any:
+        raise NotImplementedError
+
+    def links(self, *args: Any) -> Any:
+        raise NotImplementedError
+
+
+@pytest.mark.parametrize(
+    ('keywords', 'json_http', 'text'),
+    [
+        (
+            {
+                'pagination': CursorPagination(ordering=('-created_at', 'id')),
+                'ordering': ('created_at', 'title'),
+            },
+            {
+                'pagination': 'cursor(ordering=-created_at,id)',
+                'ordering': ['created_at', 'title'],
+            },
+            'pagination=cursor(ordering=-created_at,id); '
+            'ordering=created_at,title',
+        ),
+        (
+            {'pagination': 'page', 'count': True},
+            {'pagination': 'page', 'count': True},
+            'pagination=page; count',
+        ),
+        (
+            {
+                'pagination': LimitOffsetPagination(
+                    default_size=5, max_size=50, count=True
+                )
+            },
+            {'pagination': 'offset(default_size=5,max_size=50,count)'},
+            'pagination=offset(default_size=5,max_size=50,count)',
+        ),
+        (
+            {'pagination': _Styled()},
+            {'pagination': '_Styled'},
+            'pagination=_Styled',
+        ),
+    ],
+)
+def test_collection_options_show_as_text_and_json(
+    keywords: dict[str, Any], json_http: dict[str, Any], text: str
+) -> None:
+    from pyramid.config import Configurator
+
+    from pyramid_restkit.scripts.prestkit import format_table, operation_rows
+
+    config = Configurator(
+        settings={'restkit.secret': 'a secret of sixteen or more characters'}
+    )
+    config.include('pyramid_restkit')
+    config.add_resource(
+        _Listed, collection_path='/things', path='/things/{id}', **keywords
+    )
+    registry = config.make_wsgi_app().registry
+    rows = operation_rows(registry, Path.cwd())
+    shown = {(r['route'], r['verb']): r['http'] for r in rows}
+    assert shown[('_listed.collection', 'GET')] == json_http
+    assert shown[('_listed.collection', 'HEAD')] == json_http
+    # the collection options reach collection_get only
+    assert shown[('_listed.item', 'GET')] == {}
+    assert json.loads(json.dumps(rows)) == rows
+    table = format_table(rows).splitlines()
+    assert table[2].split('   ')[-2].strip() == text
+
+
+def test_other_option_values_are_json_data() -> None:
+    from decimal import Decimal
+
+    from pyramid_restkit.scripts.table import http_value
+
+    assert http_value(('a', ('b', 'c'))) == ['a', ['b', 'c']]
+    assert http_value(Decimal('1.5')) == '1.5'
+    assert http_value(None) is None
+    assert http_value(0.5) == 0.5

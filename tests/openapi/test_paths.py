@@ -202,7 +202,6 @@ def test_parameters_from_a_request_schema(
         ('id', 'path', True),
         ('kind', 'path', True),
         ('tag', 'query', True),
-        ('limit', 'query', False),
         ('X-Token', 'header', True),
         ('format', 'query', False),
     ]
@@ -222,13 +221,6 @@ def test_parameters_from_a_request_schema(
     assert valid(doc, tag['schema'], ['a', 'b'])
     assert valid(doc, tag['schema'], 'a')  # one value is a list of one
     assert not valid(doc, tag['schema'], [])
-    limit = param(get, 'limit')['schema']
-    assert limit == {
-        'type': 'integer',
-        'minimum': 1,
-        'maximum': 10,
-        'default': 5,
-    }
     assert param(get, 'X-Token')['schema'] == {
         'title': 'X Token',
         'type': 'string',
@@ -238,18 +230,21 @@ def test_parameters_from_a_request_schema(
     res = app.get('/search/7/k?tag=a&format=json', headers=headers)
     assert res.json == {
         'path': {'id': 7},
-        # (its default: the format is never read from the query)
+        # (their defaults: the format and the pagination's limit are
+        # never read from the query, nor listed)
         'querystring': {'tag': ['a'], 'limit': 5, 'format': 'json'},
         'headers': {'X-Token': 'secret'},
     }
     conforms(doc, '/search/{id}/{kind}', 'get', res)
     for url, sent in [
         ('/search/7/k', headers),  # no tag
-        ('/search/7/k?tag=a&limit=11', headers),
         ('/search/7/k?tag=a', {}),
     ]:
         res = app.get(url, headers=sent, status=400)
         conforms(doc, '/search/{id}/{kind}', 'get', res)
+    res = app.get('/search/7/k?tag=a&limit=11', headers=headers)
+    assert res.json['querystring']['limit'] == 5
+    conforms(doc, '/search/{id}/{kind}', 'get', res)
     app.get('/search/x/k?tag=a', headers=headers, status=404)
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
-from pyramid_restkit import operation
+from pyramid_restkit import CursorPagination, operation
 
 from restkit_demo.db import get_connection
 from restkit_demo.resources import now, parse_time, path_id, post_exists
 from restkit_demo.schemas import (
-    CommentPage,
+    CommentOut,
     CommentRequest,
     CommentsRequest,
     CommentWriteRequest,
@@ -67,13 +67,15 @@ class Comments:
 
     @operation(
         schema=CommentsRequest,
-        response_schema=CommentPage,
+        response_schema=CommentOut,
+        pagination=CursorPagination(ordering=('id',), default_size=10),
         summary='List the comments',
     )
-    def collection_get(self) -> dict[str, Any]:
-        """Return every comment of the post, oldest first."""
+    def collection_get(self) -> list[dict[str, Any]]:
+        """Return the comments of the post, oldest first: the kit's cursor
+        pagination takes the page (``?cursor=&limit=``)."""
         rows = self.db.execute(_SELECT_ALL, (self._post_id(),)).fetchall()
-        return {'items': [_comment(row) for row in rows], 'total': len(rows)}
+        return [_comment(row) for row in rows]
 
     @operation(
         schema=CommentWriteRequest, status=201, summary='Comment on the post'

@@ -8,14 +8,12 @@ from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
-from pyramid_restkit import operation, resource
+from pyramid_restkit import Page, operation, resource
 
 from restkit_demo.db import get_connection
 from restkit_demo.resources import MAX_ID, now, parse_time, path_id
 from restkit_demo.schemas import (
-    ListPostsRequest,
     PostOut,
-    PostPage,
     PostRequest,
     PostSchema,
     PostWriteRequest,
@@ -100,23 +98,21 @@ class Posts:
         return _post(row)
 
     @operation(
-        schema=ListPostsRequest,
-        response_schema=PostPage,
+        response_schema=PostOut,
+        pagination='offset',
+        count=True,
         summary='List posts, oldest first',
         media_options={'xml': {'root': 'posts'}},
     )
-    def collection_get(self) -> dict[str, Any]:
-        """Return one page of posts."""
-        query = self.request.validated['querystring']
-        limit, offset = query['limit'], query['offset']
-        rows = self.db.execute(_SELECT_PAGE, (limit, offset)).fetchall()
+    def collection_get(self) -> Page:
+        """Return one page of posts (``?limit=&offset=``, the kit's offset
+        pagination: it parses them and writes the links)."""
+        page = self.request.pagination
+        rows = self.db.execute(
+            _SELECT_PAGE, (page.limit, page.offset)
+        ).fetchall()
         (total,) = self.db.execute('SELECT COUNT(*) FROM posts').fetchone()
-        return {
-            'items': [_post(row) for row in rows],
-            'total': total,
-            'limit': limit,
-            'offset': offset,
-        }
+        return Page([_post(row) for row in rows], total=total)
 
     @operation(status=201, summary='Create a post')
     def collection_post(self) -> dict[str, Any]:
