@@ -363,7 +363,7 @@ _OPTION_READERS: dict[str, _Checker] = {
     'origins': _string_or_list,
     'versions': _versions,
     'pagination': _pagination,
-    'ordering': _strings,
+    'ordering': _string_or_list,
 }
 #: Checkers of the options every operation of a resource shares.
 OPTION_SPEC: dict[str, _Checker] = {

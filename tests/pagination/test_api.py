@@ -240,6 +240,19 @@ def test_yaml_style_name(
 ) -> None:
     config.load_resources(_yaml(tmp_path, 'pagination: page'))
     config.commit()
+    intr = config.registry.introspector.get('restkit resources', 'items')
+    pagination = intr['operations']['collection_get'].pagination
+    assert pagination.style == 'page'
+
+
+@pytest.mark.parametrize('ordering', ["'name id'", '[name, id]'])
+def test_yaml_ordering_string_or_list(
+    config: Configurator, tmp_path: Path, ordering: str
+) -> None:
+    config.load_resources(_yaml(tmp_path, f'ordering: {ordering}'))
+    config.commit()
+    intr = config.registry.introspector.get('restkit resources', 'items')
+    assert intr['operations']['collection_get'].ordering == ('name', 'id')
 
 
 @pytest.mark.parametrize(
@@ -249,7 +262,7 @@ def test_yaml_style_name(
         ('pagination: {style: pages}', 'style'),
         ('pagination: {style: page, size: 3}', 'size'),
         ('pagination: {style: page, max_size: 0}', 'max_size'),
-        ('ordering: id', 'a list of strings'),
+        ('ordering: 1', 'a list of strings'),
     ],
 )
 def test_yaml_refused(
