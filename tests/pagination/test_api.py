@@ -206,6 +206,15 @@ def test_collection_get_only(config: Configurator) -> None:
     )
     # The resource-wide options reach collection_get alone.
     config.commit()
+    intr = config.registry.introspector.get('restkit resources', 'listing')
+    operations = intr['operations']
+    assert operations['collection_get'].pagination.style == 'page'
+    assert operations['collection_get'].count is True
+    assert all(
+        opts.pagination is None and opts.count is None
+        for method, opts in operations.items()
+        if method != 'collection_get'
+    )
 
 
 def test_elsewhere_refused(config: Configurator) -> None:
