@@ -62,6 +62,11 @@ class Fields:
         self.paths = paths
 
     def parse(self, request: Any) -> Selection | None:
+        # PERF: most GETs have no ?fields=: do not build request.GET for
+        # them (a name written with %-escapes takes the full parse).
+        query = request.environ.get('QUERY_STRING')
+        if not query or ('fields' not in query and '%' not in query):
+            return None
         raw = query_value(request, 'fields')
         if raw is None:
             return None

@@ -121,6 +121,9 @@ def test_plain_get(app: webtest.TestApp) -> None:
         'author': {'name': 'A', 'email': 'a@x'}
     }
     assert app.get('/posts/1?fields=').json['title'] == 'T'
+    # other parameters, and the name written with %-escapes
+    assert app.get('/posts/1?x=1').json['title'] == 'T'
+    assert app.get('/posts/1?%66ields=id').json == {'id': 1}
     response = app.head('/posts/1?fields=id')
     assert response.status_int == 200
 
