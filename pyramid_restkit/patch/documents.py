@@ -19,6 +19,7 @@ recognises and applies once its preconditions hold
 
 from __future__ import annotations
 
+import abc
 import copy
 import json
 from typing import Any
@@ -50,7 +51,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class PatchDocument:
+class PatchDocument(abc.ABC):
     """A parsed PATCH document; :meth:`apply` returns the patched value."""
 
     #: The media type it came in, for messages.
@@ -59,13 +60,13 @@ class PatchDocument:
     def __init__(self, value: Any) -> None:
         self.value = value
 
+    @abc.abstractmethod
     def apply(self, target: Any, max_depth: int, budget: int) -> Any:
         """The patched copy of ``target`` (which is left alone).
 
         ``max_depth`` bounds the nesting of what the document writes and
         ``budget`` the values it may copy (JSON Patch).
         """
-        raise NotImplementedError  # pragma: no cover (abstract)
 
 
 # -- RFC 7396 ---------------------------------------------------------------
