@@ -8,7 +8,6 @@ protocol promises for sequences and SQL alike.
 from __future__ import annotations
 
 import datetime
-import functools
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -45,6 +44,8 @@ from pyramid_restkit.pagination.sql import (
     UnknownKey,
     select_source,
 )
+
+from .reference import reference
 
 
 class Base(DeclarativeBase):
@@ -123,34 +124,6 @@ def statements(session: Session) -> list[str]:
         seen.append(f'{sql} {params!r}')
 
     return seen
-
-
-def compare(a: Any, b: Any, desc: bool) -> int:
-    """One key: ``None`` first ascending, last descending."""
-    if a == b:
-        return 0
-    if a is None:
-        result = -1
-    elif b is None:
-        result = 1
-    else:
-        result = -1 if a < b else 1
-    return -result if desc else result
-
-
-def row_compare(ordering: Any, a: dict[str, Any], b: dict[str, Any]) -> int:
-    for key, desc in ordering:
-        c = compare(a[key], b[key], desc)
-        if c:
-            return c
-    return 0
-
-
-def reference(rows: list[dict[str, Any]], ordering: Any) -> list[Any]:
-    return sorted(
-        rows,
-        key=functools.cmp_to_key(functools.partial(row_compare, ordering)),
-    )
 
 
 def as_dicts() -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ every page is the model's."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 from typing import Any
 
@@ -15,6 +14,8 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from pyramid_restkit.pagination.sql import select_source
+
+from .reference import reference, row_compare
 
 
 class Base(DeclarativeBase):
@@ -26,34 +27,6 @@ class Post(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str]
     score: Mapped[int | None]
-
-
-def compare(a: Any, b: Any, desc: bool) -> int:
-    """One key: ``None`` first ascending, last descending."""
-    if a == b:
-        return 0
-    if a is None:
-        result = -1
-    elif b is None:
-        result = 1
-    else:
-        result = -1 if a < b else 1
-    return -result if desc else result
-
-
-def row_compare(ordering: Any, a: dict[str, Any], b: dict[str, Any]) -> int:
-    for key, desc in ordering:
-        c = compare(a[key], b[key], desc)
-        if c:
-            return c
-    return 0
-
-
-def reference(rows: list[dict[str, Any]], ordering: Any) -> list[Any]:
-    return sorted(
-        rows,
-        key=functools.cmp_to_key(functools.partial(row_compare, ordering)),
-    )
 
 
 def ids(items: list[Any]) -> list[int]:
