@@ -31,6 +31,7 @@ demo: $(BIN)/.demo-installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r pyramid_restkit --severity-level medium
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy

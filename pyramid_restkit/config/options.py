@@ -197,6 +197,30 @@ OPTIONS: tuple[Option, ...] = (
         'the keys ?sort= may name (collection_get)',
         http=True,
     ),
+    Option(
+        'anonymous',
+        'resource',
+        'anonymous',
+        NOT_OPTIONS,
+        'the class that serves requests without an authenticated identity',
+        http=True,
+    ),
+    Option(
+        'throttle',
+        'resource',
+        'throttle',
+        NOT_OPTIONS,
+        "a rate ('100/hour'), or a mapping of verbs to rates",
+        http=True,
+    ),
+    Option(
+        'throttle_scope',
+        'resource',
+        'string',
+        NOT_OPTIONS,
+        'the name of a budget shared by the resources that give it',
+        http=True,
+    ),
     Option('status', 'operation', 'status', ALL, 'the success status'),
     Option(
         'media_type',
@@ -248,6 +272,9 @@ class Options:
     pagination: Any = None
     count: bool | None = None
     ordering: tuple[str, ...] | None = None
+    anonymous: type | None = None
+    throttle: str | Mapping[str, str] | None = None
+    throttle_scope: str | None = None
     status: int | None = None
     media_type: str | None = None
     operation_id: str | None = None

@@ -268,7 +268,53 @@ def _ordering(value: Any, what: str, _: Any) -> tuple[str, ...] | None:
     return tuple(key for key, _ in parse_ordering(value, what))
 
 
+def _anonymous(value: Any, what: str, _: Any) -> type | None:
+    if value is None or isinstance(value, type):
+        return value
+    raise ResourceConfigurationError(
+        f'{what} must be a class (the resource of anonymous requests), '
+        f'not {value!r}'
+    )
+
+
+#: A rate: ``N/unit`` or ``N per unit``, optionally ``N/M units``
+#: (``limits``' notation, one rate only).
+_RATE = re.compile(
+    r'\s*[1-9][0-9]{0,17}\s*(?:/|per)\s*(?:[1-9][0-9]{0,8}\s*)?'
+    r'(?:second|minute|hour|day|month|year)s?\s*',
+    re.IGNORECASE,
+)
+
+
+def _rate(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not _RATE.fullmatch(value):
+        raise ResourceConfigurationError(
+            f"{what} must be a rate such as '100/hour', '10 per minute' or "
+            f"'5/10 seconds', not {value!r}"
+        )
+    return ' '.join(value.split())
+
+
+def _throttle(value: Any, what: str, _: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        normalized = {}
+        for verb, rate in value.items():
+            key = str(verb).upper()
+            if key not in PERMISSION_VERBS:
+                raise ResourceConfigurationError(
+                    f'{what} names the verb {verb!r}; expected one of '
+                    f'{", ".join(sorted(PERMISSION_VERBS))}'
+                )
+            normalized[key] = _rate(rate, f'{what}: the rate of {key}')
+        return normalized
+    return _rate(value, what)
+
+
 CHECKS: dict[str, Check] = {
+    'anonymous': _anonymous,
+    'throttle': _throttle,
     'pagination': _pagination,
     'ordering': _ordering,
     'versions': _versions,

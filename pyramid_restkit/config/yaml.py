@@ -234,6 +234,23 @@ def _permission(src: _Source, value: Any, mark: Mark, key: str) -> Any:
     return dict(mapping)
 
 
+def _class(src: _Source, value: Any, mark: Mark, key: str) -> Any:
+    found = _dotted(src, value, mark, key)
+    if not inspect.isclass(found):
+        raise src.error(mark, f'{key}: {value!r} is not a class')
+    return found
+
+
+def _throttle(src: _Source, value: Any, mark: Mark, key: str) -> Any:
+    if isinstance(value, str) and value:
+        return value
+    mapping = _mapping(src, value, mark, key, 'a rate or a mapping of verbs')
+    for verb, rate in mapping.items():
+        _check_name(src, mapping, verb.upper(), verb, PERMISSION_VERBS, key)
+        _string(src, rate, mapping.value_marks[verb], f'{key}.{verb}')
+    return dict(mapping)
+
+
 def _media_options(src: _Source, value: Any, mark: Mark, key: str) -> Any:
     mapping = _mapping(src, value, mark, key)
     for name, options in mapping.items():
@@ -364,6 +381,8 @@ _OPTION_READERS: dict[str, _Checker] = {
     'versions': _versions,
     'pagination': _pagination,
     'ordering': _string_or_list,
+    'anonymous': _class,
+    'throttle': _throttle,
 }
 #: Checkers of the options every operation of a resource shares.
 OPTION_SPEC: dict[str, _Checker] = {
