@@ -93,7 +93,7 @@ def decided(result: Any) -> Any:
 def _check_permits(permits: object) -> Permits | None:
     if permits is not None and not callable(permits):
         raise TypeError(f'permits must be callable or None: {permits!r}')
-    return permits  # type: ignore[return-value]
+    return permits
 
 
 class AuthPolicy:
@@ -158,9 +158,7 @@ class AuthPolicy:
         """The ``permits`` callable's answer, else the context's ACL
         for the principals of the identity (see :func:`principals_of`)."""
         if self.permits_callable is not None:
-            return decided(
-                self.permits_callable(request, context, permission)
-            )
+            return decided(self.permits_callable(request, context, permission))
         return _ACL.permits(
             context, principals_of(self.identity(request)), permission
         )
