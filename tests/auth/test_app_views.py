@@ -32,8 +32,9 @@ def to_login(exc: Any, request: Any) -> Any:
 
 def test_a_forbidden_view_that_redirects_to_a_login_page(config, make_app):
     config.add_route('login', '/login')
-    config.add_view(lambda request: 'log in', route_name='login',
-                    renderer='string')
+    config.add_view(
+        lambda request: 'log in', route_name='login', renderer='string'
+    )
     config.add_forbidden_view(to_login)
     app = make_app()
     res = app.get('/posts/1', status=302)

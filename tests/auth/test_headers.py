@@ -98,7 +98,10 @@ def test_the_8_kib_boundary() -> None:
 @pytest.mark.parametrize(
     ('value', 'expected'),
     [
-        ('Bearer abc.DEF-ghi_jkl~mno+pqr/stu==', 'abc.DEF-ghi_jkl~mno+pqr/stu=='),
+        (
+            'Bearer abc.DEF-ghi_jkl~mno+pqr/stu==',
+            'abc.DEF-ghi_jkl~mno+pqr/stu==',
+        ),
         ('bearer t', 't'),
         ('BEARER   t ', 't'),
         ('Bearer', None),

@@ -256,10 +256,16 @@ def test_order_of_checks(basic_app, calls) -> None:
         assert res.headers.getall('WWW-Authenticate') == [BASIC]
     # then they apply to authenticated requests
     editor = basic('alice', 'wonderland')
-    basic_app.get('/posts/1', headers={'Accept': 'image/png', **editor},
-                  status=406)
-    basic_app.post('/posts', '{', content_type='application/json',
-                   headers=editor, status=400)
+    basic_app.get(
+        '/posts/1', headers={'Accept': 'image/png', **editor}, status=406
+    )
+    basic_app.post(
+        '/posts',
+        '{',
+        content_type='application/json',
+        headers=editor,
+        status=400,
+    )
 
 
 def test_options_and_public_verbs_need_no_authentication(basic_app) -> None:
