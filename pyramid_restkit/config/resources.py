@@ -35,6 +35,7 @@ from ..patterns import (
 )
 from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
+from . import anonymous as anon
 from .classes import near_misses
 from .operations import (
     RouteTable,
@@ -174,6 +175,12 @@ def add_resource(
             if callable(getattr(cls, attr, None))
         }
         if pattern is None:
+            anon.check_unrouted(
+                defaults.anonymous,
+                verbs,
+                'collection_path' if suffix == 'collection' else 'path',
+                where,
+            )
             if methods:
                 needed = (
                     'collection_path' if suffix == 'collection' else 'path'
@@ -194,7 +201,10 @@ def add_resource(
                 f'{where}: {what} in the route pattern {pattern!r} (at '
                 f'character {index + 1}); expected {expected}'
             )
-        if not methods:
+        anon_methods = defaults.anonymous is not None and any(
+            callable(getattr(defaults.anonymous, attr, None)) for attr in verbs
+        )
+        if not methods and not anon_methods:
             raise ResourceConfigurationError(
                 f'{where} has a {suffix} path {pattern!r} but no method '
                 f'for it (expected one of {", ".join(verbs)})'
@@ -207,11 +217,15 @@ def add_resource(
             )
             for attr, verb in methods.items()
         }
-        routes.append((f'{name}.{suffix}', pattern, operations))
+        anonymous = anon.collect(
+            cls, defaults, operations, verbs, where, schemas
+        )
+        routes.append((f'{name}.{suffix}', pattern, operations, anonymous))
         # NOTE: conflicts, the introspector (hence the document and
         # prestkit) use the full path, prefix included.
         full_paths.append(prefixed(config.route_prefix, pattern))
 
+    anon.check_class(defaults.anonymous, (COLLECTION_VERBS, ITEM_VERBS), where)
     near = near_misses(cls)
     for attr, meant in near.items():
         warnings.warn(
@@ -243,15 +257,21 @@ def add_resource(
     intr['routes'] = {}
     intr['operations'] = {}
     intr['near_misses'] = near
+    intr['anonymous'] = {}
     introspectables = [intr]
     infos = []
     # PERF: nested directives reuse this call's info; otherwise each one
     # walks the stack again for a location conflicts never show.
     info = config.action_info
-    for (route_name, pattern, operations), full in zip(
+    for (route_name, pattern, operations, anonymous), full in zip(
         routes, full_paths, strict=True
     ):
-        allow = _allow(opts.verb for opts in operations.values())
+        verbs_served = [opts.verb for opts in operations.values()]
+        if anonymous is not None:
+            verbs_served.extend(
+                o.verb for _, o in anonymous.operations.values()
+            )
+        allow = _allow(verbs_served)
         route = RouteInfo(allow)
         route.pattern = full
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
@@ -264,7 +284,7 @@ def add_resource(
         cors: CorsSetup = None
         if cors_setting or any(o.cors_origins for o in operations.values()):
             cors = (CorsFactory(factory), defaults.cors_origins)
-        infos.append((route_name, route, operations, cors))
+        infos.append((route_name, route, operations, cors, anonymous))
         config.add_route(
             route_name,
             with_suffix(pattern),
@@ -274,21 +294,35 @@ def add_resource(
             _info=info,
         )
         view = _route_view(cls, route)
-        groups = _permission_groups(allow, operations)
-        for first, (permission, group) in enumerate(groups, 1):
-            # NOTE: one view per permission, so that Pyramid checks it
-            # (pviews and debug_authorization show it); None: Pyramid's
-            # default permission, if any.  The first also answers
-            # OPTIONS, which the kit's deriver lets through.
-            config.add_view(
+        if anonymous is not None:
+            anon.add_views(
+                config,
                 view,
+                route,
+                operations,
+                anonymous,
+                name=name,
                 route_name=route_name,
-                request_method=group + ('OPTIONS',) if first == 1 else group,
-                permission=permission,
-                restkit_resource=name,
-                restkit_options=first == 1,
-                _info=info,
+                info=info,
             )
+        else:
+            groups = _permission_groups(allow, operations)
+            for first, (permission, group) in enumerate(groups, 1):
+                # NOTE: one view per permission, so that Pyramid checks it
+                # (pviews and debug_authorization show it); None: Pyramid's
+                # default permission, if any.  The first also answers
+                # OPTIONS, which the kit's deriver lets through.
+                config.add_view(
+                    view,
+                    route_name=route_name,
+                    request_method=group + ('OPTIONS',)
+                    if first == 1
+                    else group,
+                    permission=permission,
+                    restkit_resource=name,
+                    restkit_options=first == 1,
+                    _info=info,
+                )
         intr['routes'][route_name] = {'pattern': full, 'allow': allow}
         for attr, opts in operations.items():
             verb = opts.verb
@@ -314,6 +348,11 @@ def add_resource(
             op_intr.relate('restkit resources', name)
             op_intr.relate('routes', route_name)
             introspectables.append(op_intr)
+        if anonymous is not None:
+            introspectables.extend(
+                anon.introspect(config, name, route_name, full, anonymous)
+            )
+            intr['anonymous'].update(anonymous.operations)
         intr.relate('routes', route_name)
 
     sized_action(
@@ -380,7 +419,15 @@ def _register_resource(
     cls: type,
     name: str,
     where: str,
-    infos: list[tuple[str, RouteInfo, dict[str, Options], CorsSetup]],
+    infos: list[
+        tuple[
+            str,
+            RouteInfo,
+            dict[str, Options],
+            CorsSetup,
+            anon.AnonymousRoute | None,
+        ]
+    ],
     takes_context: bool,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
@@ -388,30 +435,51 @@ def _register_resource(
     media_types: MediaTypes = registry.getUtility(IMediaTypes)
     table: RouteTable = registry.getUtility(IRestkitRoutes)
     default_permission = registry.queryUtility(IDefaultPermission)
-    for route_name, route, operations, cors in infos:
+
+    def build(klass: type, attr: str, opts: Options, takes: bool) -> View:
+        # NOTE: the anonymous class's operations are built here too.
+        return build_operation(
+            klass,
+            attr,
+            opts,
+            takes_context=takes,
+            settings=settings,
+            media_types=media_types,
+            table=table,
+            default_permission=default_permission,
+            where=f'{where}.{attr}',
+        )
+
+    def claim(opts: Options, attr: str) -> None:
+        _claim_operation_id(
+            table, opts.operation_id_of(name, attr), where, attr
+        )
+
+    for route_name, route, operations, cors, anonymous in infos:
         for attr, opts in operations.items():
-            _claim_operation_id(
-                table, opts.operation_id_of(name, attr), where, attr
-            )
-            route.operations[opts.verb] = build_operation(
-                cls,
-                attr,
-                opts,
-                takes_context=takes_context,
-                settings=settings,
-                media_types=media_types,
-                table=table,
-                default_permission=default_permission,
-                where=f'{where}.{attr}',
+            claim(opts, attr)
+            route.operations[opts.verb] = build(cls, attr, opts, takes_context)
+        if anonymous is not None:
+            anon.build(
+                route,
+                anonymous,
+                lambda k, a, o: build(k, a, o, _takes_context(k)),
+                claim,
             )
         route.negotiator = _error_negotiator(route.operations)
         share_representations(
             route.operations,
             () if table.versioning is None else table.versioning.versions,
         )
-        route.accept_patch = accept_patch = patch_documents(
+        route.accept_patch = patch_documents(
             route, operations, settings, media_types, table
         )
+        if anonymous is not None:
+            operations = {
+                **operations,
+                **anon.finish(route, anonymous, settings, media_types, table),
+            }
+        accept_patch = route.accept_patch
         if 'GET' in route.operations:
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:
