@@ -193,4 +193,15 @@ class RestkitAuthenticatedPredicate:
     phash = text
 
     def __call__(self, context: Any, request: Any) -> bool:
-        return (request.authenticated_userid is not None) is self.val
+        # NOTE: asked once per request, though each view of the route
+        # asks (a policy may cost a token check).
+        known = request.__dict__.get(_AUTHENTICATED)
+        if known is None:
+            known = request.__dict__[_AUTHENTICATED] = (
+                request.authenticated_userid is not None
+            )
+        return known is self.val
+
+
+#: Where the predicate keeps its answer on the request.
+_AUTHENTICATED = 'restkit_authenticated'
