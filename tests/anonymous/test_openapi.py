@@ -1,0 +1,139 @@
+"""``anonymous=`` in the OpenAPI document (docs/anonymous.md): one
+operation per verb, ``anyOf`` where the anonymous class's schemas differ,
+``{}`` among the security requirements of what anonymous callers use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import colander
+import pytest
+import webtest
+from pyramid.config import Configurator
+
+from pyramid_restkit import operation
+
+from ..openapi.helpers import conforms, document, op
+from .blog import HeaderPolicy, add_posts, reset
+
+REF = '#/components/schemas/'
+
+
+@pytest.fixture
+def app(config: Configurator, make_app: Any) -> webtest.TestApp:
+    reset()
+    config.set_security_policy(HeaderPolicy())
+    config.add_openapi_security_scheme(
+        'basic', {'type': 'http', 'scheme': 'basic'}
+    )
+    add_posts(config)
+    return make_app()
+
+
+def test_a_verb_both_serve_is_one_operation_widened(
+    app: webtest.TestApp,
+) -> None:
+    doc = document(app)
+    get = op(doc, '/posts/{id}', 'get')
+    assert get['operationId'] == 'posts_get'
+    assert get['description'] == (
+        'Requests without credentials are served by PublicPosts.'
+    )
+    ok = get['responses']['200']
+    assert ok['content']['application/json']['schema'] == {
+        'anyOf': [{'$ref': REF + 'PostOut'}, {'$ref': REF + 'PublicPostOut'}]
+    }
+    assert ok['description'].endswith(
+        'Requests without credentials get the second schema of anyOf.'
+    )
+    # The anonymous validators' headers are documented (ETag, 304).
+    assert 'ETag' in ok['headers']
+    assert '304' in get['responses']
+    # Both kinds of answer conform to the document.
+    conforms(doc, '/posts/{id}', 'get', app.get('/posts/1'))
+    conforms(
+        doc, '/posts/{id}', 'get', app.get('/posts/1', headers={'X-User': 'a'})
+    )
+
+
+def test_request_bodies_and_statuses_of_both(app: webtest.TestApp) -> None:
+    doc = document(app)
+    post = op(doc, '/posts', 'post')
+    body = post['requestBody']
+    assert body['description'] == (
+        'Requests without credentials send the second schema of anyOf.'
+    )
+    assert body['content']['application/json']['schema'] == {
+        'anyOf': [
+            {'$ref': REF + 'PostSchema'},
+            {'$ref': REF + 'SuggestionSchema'},
+        ]
+    }
+    # 201 is the main class's answer, 202 the public one's.
+    assert {'201', '202'} <= set(post['responses'])
+    # Pagination parameters of the public collection_get are listed.
+    names = {p['name'] for p in op(doc, '/posts', 'get')['parameters']}
+    assert {'page', 'page_size', 'fields'} <= names
+    conforms(doc, '/posts', 'post', app.post_json('/posts', {'title': 'T'}))
+
+
+def test_security_lists_no_credentials_where_anonymous_callers_go(
+    app: webtest.TestApp,
+) -> None:
+    doc = document(app)
+    # PUT: the main class alone, as before.
+    assert op(doc, '/posts/{id}', 'put')['security'] == [{'basic': []}]
+    # DELETE: both classes (each with a permission).
+    assert op(doc, '/posts/{id}', 'delete')['security'] == [
+        {'basic': []},
+        {},
+    ]
+    # POST on an item: the public class alone, its own operation.
+    flag = op(doc, '/posts/{id}', 'post')
+    assert flag['operationId'] == 'posts_post'
+    assert flag['tags'] == ['public']
+    assert flag['summary'] == 'Flag a post (anyone, signed in or not).'
+    assert 'security' not in flag  # no permission: open to all
+    assert flag['requestBody']['content']['application/json']['schema'] == {
+        '$ref': REF + 'FlagSchema'
+    }
+    assert {t['name'] for t in doc['tags']} >= {'posts', 'public'}
+
+
+class Public:
+    """Open notes."""
+
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    @operation(permission='view')
+    def get(self) -> Any:
+        return {'id': 1}
+
+
+class Notes:
+    """Notes."""
+
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    @operation(response_schema=colander.SchemaNode(colander.Integer()))
+    def put(self) -> Any:
+        return 1
+
+
+def test_an_anonymous_operation_with_a_permission(
+    config: Configurator, make_app: Any
+) -> None:
+    config.set_security_policy(HeaderPolicy())
+    config.add_openapi_security_scheme(
+        'basic', {'type': 'http', 'scheme': 'basic'}
+    )
+    config.add_resource(Notes, path='/notes/{id}', anonymous=Public)
+    doc = document(make_app())
+    get = op(doc, '/notes/{id}', 'get')
+    assert get['security'] == [{'basic': []}, {}]
+    assert get['tags'] == ['notes']
+    assert [t for t in doc['tags'] if t['name'] == 'notes'] == [
+        {'name': 'notes', 'description': 'Notes.'}
+    ]
