@@ -53,12 +53,14 @@ def add(
             template,
         )
         key = verb.lower()
-        if route.operations.get(verb) is operation:
+        # NOTE: a verb whose main operation the document's version does
+        # not serve is the anonymous class's alone there.
+        if route.operations.get(verb) is operation or key not in item:
             for tag in opts.tags or (intr['name'],):
                 builder.tag(tag, klass.__doc__)
             _allow_anonymous(built)
             item[key] = built
-        elif key in item:
+        else:
             widen(item[key], built, klass, builder.components.parameters)
 
 

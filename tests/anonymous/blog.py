@@ -135,7 +135,9 @@ class Posts:
 
     @operation(permission='edit')
     def put(self) -> Any:
-        post = dict(self.request.validated, id=int(self.request.matchdict['id']))
+        post = dict(
+            self.request.validated, id=int(self.request.matchdict['id'])
+        )
         POSTS[self.request.matchdict['id']] = post
         return post
 

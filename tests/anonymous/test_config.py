@@ -180,7 +180,8 @@ def test_operation_anonymous_needs_the_method(config: Configurator) -> None:
         def put(self) -> None: ...
 
     with pytest.raises(
-        ResourceConfigurationError, match=r"'main'\.put: anonymous=.*NoPut has no put"
+        ResourceConfigurationError,
+        match=r"'main'\.put: anonymous=.*NoPut has no put",
     ):
         config.add_resource(Main, path='/m/{id}')
 

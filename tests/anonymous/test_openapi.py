@@ -100,15 +100,30 @@ def test_security_lists_no_credentials_where_anonymous_callers_go(
     assert {t['name'] for t in doc['tags']} >= {'posts', 'public'}
 
 
+class NoteSchema(colander.MappingSchema):
+    text = colander.SchemaNode(colander.String())
+
+
+@operation(permission={'GET': 'view'})
 class Public:
     """Open notes."""
 
     def __init__(self, request: Any) -> None:
         self.request = request
 
-    @operation(permission='view')
     def get(self) -> Any:
-        return {'id': 1}
+        return {'text': 'public'}
+
+    @operation(schema=NoteSchema())
+    def put(self) -> Any:
+        return self.request.validated
+
+    @operation(schema=NoteSchema())
+    def patch(self) -> Any:
+        return {'patched': self.request.validated}
+
+    def delete(self) -> None:
+        return None
 
 
 class Notes:
@@ -117,9 +132,19 @@ class Notes:
     def __init__(self, request: Any) -> None:
         self.request = request
 
+    def get(self) -> Any:
+        return {'text': 'private'}
+
     @operation(response_schema=colander.SchemaNode(colander.Integer()))
     def put(self) -> Any:
         return 1
+
+    @operation(schema=NoteSchema())
+    def patch(self) -> Any:
+        return {'patched': self.request.validated}
+
+    def delete(self) -> None:
+        return None
 
 
 def test_an_anonymous_operation_with_a_permission(
@@ -130,10 +155,38 @@ def test_an_anonymous_operation_with_a_permission(
         'basic', {'type': 'http', 'scheme': 'basic'}
     )
     config.add_resource(Notes, path='/notes/{id}', anonymous=Public)
-    doc = document(make_app())
+    app = make_app()
+    doc = document(app)
     get = op(doc, '/notes/{id}', 'get')
-    assert get['security'] == [{'basic': []}, {}]
+    # The main GET needs no credentials, whatever the public one needs.
+    assert 'security' not in get
     assert get['tags'] == ['notes']
-    assert [t for t in doc['tags'] if t['name'] == 'notes'] == [
-        {'name': 'notes', 'description': 'Notes.'}
-    ]
+    # A body only the anonymous class takes is optional.
+    put = op(doc, '/notes/{id}', 'put')
+    assert put['requestBody']['required'] is False
+    assert put['requestBody']['content']['application/json']['schema'] == {
+        '$ref': REF + 'NoteSchema'
+    }
+    # The same body: no anyOf, no note.
+    patch = op(doc, '/notes/{id}', 'patch')
+    body = patch['requestBody']
+    assert 'description' not in body
+    assert body['content']['application/json']['schema'] == {
+        '$ref': REF + 'NoteSchema-Partial'
+    }
+    # Both answer 204 without content.
+    assert (
+        'content' not in op(doc, '/notes/{id}', 'delete')['responses']['204']
+    )
+    # The anonymous PATCH takes merge patches, applied to its own get.
+    patched = app.patch(
+        '/notes/1',
+        b'{"text": "x"}',
+        headers={'Content-Type': 'application/merge-patch+json'},
+    )
+    assert patched.json == {'patched': {'text': 'x'}}
+    assert (
+        app.options('/notes/1')
+        .headers['Accept-Patch']
+        .startswith('application/json')
+    )

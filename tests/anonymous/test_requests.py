@@ -75,17 +75,17 @@ def test_anonymous_put_only_the_main_class_has_is_challenged(
 ) -> None:
     # A policy without a challenge scheme: the challenge stays a 403
     # (tests/anonymous/test_auth.py: 401 with BasicAuthPolicy).
-    res = app.put_json(
-        '/posts/1', {'title': 'x', 'author': 'y'}, status=403
-    )
+    res = app.put_json('/posts/1', {'title': 'x', 'author': 'y'}, status=403)
     assert res.content_type == 'application/problem+json'
     assert res.json['status'] == 403
     assert POSTS['1']['title'] == 'Post 1'
     # The main class's own permission still decides for signed-in users.
-    app.put_json('/posts/1', {'title': 'x', 'author': 'y'}, headers=USER,
-                 status=403)
-    app.put_json('/posts/1', {'title': 'x', 'author': 'y'}, headers=ADMIN,
-                 status=200)
+    app.put_json(
+        '/posts/1', {'title': 'x', 'author': 'y'}, headers=USER, status=403
+    )
+    app.put_json(
+        '/posts/1', {'title': 'x', 'author': 'y'}, headers=ADMIN, status=200
+    )
     assert POSTS['1']['title'] == 'x'
 
 
@@ -195,7 +195,10 @@ def test_cors_preflights_list_both_classes(
     flagged = app.post_json(
         '/posts/1',
         {'reason': 'rude'},
-        headers={'Origin': 'https://app.example', 'Sec-Fetch-Site': 'cross-site'},
+        headers={
+            'Origin': 'https://app.example',
+            'Sec-Fetch-Site': 'cross-site',
+        },
     )
     assert flagged.json == {'flagged': 'rude'}
 
@@ -206,7 +209,10 @@ def test_cross_origin_refusal_comes_before_the_challenge(
     res = app.put_json(
         '/posts/1',
         {},
-        headers={'Origin': 'https://evil.example', 'Sec-Fetch-Site': 'cross-site'},
+        headers={
+            'Origin': 'https://evil.example',
+            'Sec-Fetch-Site': 'cross-site',
+        },
         status=403,
     )
     assert res.json['detail'] != 'PUT needs an authenticated request.'
@@ -306,6 +312,9 @@ def test_without_a_security_policy_every_request_is_anonymous(
     add_posts(config)
     app = make_app()
     assert app.get('/posts/1').json == {'id': 1, 'title': 'Post 1'}
-    assert PublicPosts.__name__ in app.app.registry.introspector.get(
-        'restkit operations', ('posts', 'anonymous', 'get')
-    ).title
+    assert (
+        PublicPosts.__name__
+        in app.app.registry.introspector.get(
+            'restkit operations', ('posts', 'anonymous', 'get')
+        ).title
+    )
