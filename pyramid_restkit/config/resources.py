@@ -162,6 +162,15 @@ def add_resource(
     # PERF: a schema class named by many resources is made (and prepared,
     # at commit) once per configuration; see Options.check.
     schemas = config.registry.getUtility(IRestkitRoutes).schemas
+    anonymous = options.get('anonymous')
+    if isinstance(anonymous, str):
+        # A dotted name, as the class itself may be.
+        try:
+            options['anonymous'] = config.maybe_dotted(anonymous)
+        except (ImportError, ValueError) as exc:
+            raise ResourceConfigurationError(
+                f'{where}: anonymous={anonymous!r} cannot be imported: {exc}'
+            ) from None
     defaults = Options.check(options, where, 'resource', schemas)
     routes = []
     full_paths = []

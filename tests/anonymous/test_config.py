@@ -49,6 +49,42 @@ def test_yaml_names_the_anonymous_class(
     )
 
 
+def test_yaml_gives_one_verb_its_anonymous_class(
+    config: Configurator, tmp_path: Path
+) -> None:
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        'resources:\n'
+        f'  - class: {BLOG}:Posts\n'
+        '    collection_path: /posts\n'
+        '    path: /posts/{id}\n'
+        f'    schema: {BLOG}:PostSchema\n'
+        '    operations:\n'
+        f'      get: {{anonymous: {BLOG}:PublicPosts}}\n'
+    )
+    config.set_security_policy(HeaderPolicy())
+    config.load_resources(str(path))
+    app = webtest.TestApp(config.make_wsgi_app())
+    assert app.get('/posts/1').json == {'id': 1, 'title': 'Post 1'}
+    # Only get: the item has no public POST, collection_get is the main's.
+    assert app.options('/posts/1').headers['Allow'] == (
+        'GET, HEAD, PUT, DELETE, OPTIONS'
+    )
+    assert app.get('/posts').json[0]['author'] == 'ann'
+
+
+def test_add_resource_resolves_a_dotted_name(
+    config: Configurator, make_app: Any
+) -> None:
+    config.add_resource(
+        Posts,
+        collection_path='/posts',
+        path='/posts/{id}',
+        anonymous=f'{BLOG}.PublicPosts',
+    )
+    assert make_app().get('/posts/1').json == {'id': 1, 'title': 'Post 1'}
+
+
 def test_yaml_refuses_what_is_not_a_class(
     config: Configurator, tmp_path: Path
 ) -> None:
@@ -158,7 +194,14 @@ def _add(config: Configurator, cls: type = Posts, **options: Any) -> None:
 
 def test_anonymous_must_be_a_class(config: Configurator) -> None:
     with pytest.raises(ResourceConfigurationError, match='must be a class'):
-        _add(config, anonymous='not a class')
+        _add(config, anonymous=42)
+    with pytest.raises(ResourceConfigurationError, match='must be a class'):
+        _add(config, anonymous=f'{BLOG}.reset')
+    with pytest.raises(
+        ResourceConfigurationError,
+        match=r"anonymous='tests\.anonymous\.nowhere\.X' cannot be imported",
+    ):
+        _add(config, anonymous='tests.anonymous.nowhere.X')
 
 
 def test_an_anonymous_class_needs_a_verb_method(config: Configurator) -> None:
