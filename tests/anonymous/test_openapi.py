@@ -132,6 +132,7 @@ class Notes:
     def __init__(self, request: Any) -> None:
         self.request = request
 
+    @operation(media_types=['json'])
     def get(self) -> Any:
         return {'text': 'private'}
 
@@ -161,6 +162,13 @@ def test_an_anonymous_operation_with_a_permission(
     # The main GET needs no credentials, whatever the public one needs.
     assert 'security' not in get
     assert get['tags'] == ['notes']
+    # The main GET renders JSON only, the public one YAML too.
+    assert set(get['responses']['200']['content']) >= {
+        'application/json',
+        'application/yaml',
+    }
+    # The public GET needs view, which anonymous callers lack.
+    assert app.get('/notes/1.yaml', status=403).json['status'] == 403
     # A body only the anonymous class takes is optional.
     put = op(doc, '/notes/{id}', 'put')
     assert put['requestBody']['required'] is False
