@@ -358,6 +358,7 @@ def add_resource(
             op_intr.relate('routes', route_name)
             introspectables.append(op_intr)
         if anonymous is not None:
+            intr['routes'][route_name]['challenge'] = anonymous.challenge
             introspectables.extend(
                 anon.introspect(config, name, route_name, full, anonymous)
             )

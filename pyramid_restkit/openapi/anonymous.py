@@ -14,15 +14,20 @@ differs:
 
 A verb only the anonymous class has is its own Operation Object (its
 method's ``operationId``, ``<resource>_<method>``), with ``{}`` among its
-``security`` requirements when it has any.
+``security`` requirements when it has any.  A verb only the main class
+has challenges anonymous requests: where its own permission did not
+already document that, it gets the security schemes and a 401 (a 403
+without schemes).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from ..patterns import PathTemplate
 from ..views import RouteInfo
+from .responses import ERROR_DESCRIPTIONS
 
 if TYPE_CHECKING:
     from .document import _Builder
@@ -34,10 +39,21 @@ NONE: dict[str, list[str]] = {}
 
 
 def add(
-    builder: _Builder, intr: Any, route: RouteInfo, template: PathTemplate
+    builder: _Builder,
+    intr: Any,
+    route: RouteInfo,
+    template: PathTemplate,
+    route_data: dict[str, Any],
 ) -> None:
-    """Write the anonymous operations of ``route`` into the document."""
+    """Write the anonymous operations of ``route`` into the document,
+    and the challenge of the verbs they lack (``route_data``: the
+    route's entry in the resource's introspectable)."""
     item = builder.paths.setdefault(template.path, {})
+    schemes = builder.operations.security_schemes
+    for verb in route_data.get('challenge', ()):
+        main = item.get(verb.lower())
+        if main is not None and 'security' not in main:
+            challenged(main, schemes)
     operations: dict[str, Any] = route.anonymous
     for verb, operation in operations.items():
         if verb == 'HEAD' or not builder.serves(operation):
@@ -62,6 +78,26 @@ def add(
             item[key] = built
         else:
             widen(item[key], built, klass, builder.components.parameters)
+
+
+def challenged(operation: dict[str, Any], schemes: Any) -> None:
+    """Document the challenge of a verb only the main class has, where
+    its own permission did not already: with security schemes, a
+    ``security`` requirement and a 401; without, a 403."""
+    responses = operation['responses']
+    # NOTE: every operation documents its 400, a problem.
+    problems = responses['400']['content']
+    status = '401' if schemes else '403'
+    if schemes:
+        operation['security'] = [{scheme: []} for scheme in schemes]
+    responses.setdefault(
+        status,
+        {
+            'description': ERROR_DESCRIPTIONS[int(status)],
+            'content': copy.deepcopy(problems),
+        },
+    )
+    operation['responses'] = dict(sorted(responses.items()))
 
 
 def _allow_anonymous(operation: dict[str, Any]) -> None:

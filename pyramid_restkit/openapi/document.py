@@ -192,8 +192,8 @@ class _Builder:
                 item[opts.verb.lower()] = self.operations.build(
                     cls, name, attr, opts, operation, route, template
                 )
-            if route.anonymous:
-                anonymous.add(self, intr, route, template)
+            if route.anonymous or route_data.get('challenge'):
+                anonymous.add(self, intr, route, template, route_data)
         self.links(intr)
 
     def serves(self, operation: Operation) -> bool:

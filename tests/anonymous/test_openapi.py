@@ -198,3 +198,53 @@ def test_an_anonymous_operation_with_a_permission(
         .headers['Accept-Patch']
         .startswith('application/json')
     )
+
+
+class Reader:
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    def get(self) -> Any:
+        return {'text': 'public'}
+
+
+class Journal:
+    """A journal: reading is public, writing needs a signed-in user."""
+
+    def __init__(self, request: Any) -> None:
+        self.request = request
+
+    def get(self) -> Any:
+        return {'text': 'mine'}
+
+    def post(self) -> Any:
+        return {'written': self.request.authenticated_userid}
+
+
+@pytest.mark.parametrize('schemes', [True, False])
+def test_the_challenge_of_a_verb_only_the_main_class_has(
+    config: Configurator, make_app: Any, schemes: bool
+) -> None:
+    config.set_security_policy(HeaderPolicy())
+    if schemes:
+        config.add_openapi_security_scheme(
+            'basic', {'type': 'http', 'scheme': 'basic'}
+        )
+    config.add_resource(Journal, path='/journal/{id}', anonymous=Reader)
+    app = make_app()
+    doc = document(app)
+    post = op(doc, '/journal/{id}', 'post')
+    if schemes:
+        assert post['security'] == [{'basic': []}]
+        assert post['responses']['401']['description'] == (
+            'Authentication is required.'
+        )
+    else:
+        assert 'security' not in post
+        assert '401' not in post['responses']
+    # The policy has no challenge scheme: the challenge is its 403.
+    res = app.post('/journal/1', status=403)
+    conforms(doc, '/journal/{id}', 'post', res)
+    signed_in = app.post('/journal/1', headers={'X-User': 'a'})
+    assert signed_in.json == {'written': 'a'}
+    conforms(doc, '/journal/{id}', 'post', signed_in)
