@@ -19,7 +19,7 @@ from pyramid.config import Configurator
 
 from pyramid_restkit import operation
 
-from .blog import POSTS, HeaderPolicy, PublicPosts, add_posts, reset
+from .blog import POSTS, HeaderPolicy, Posts, PublicPosts, add_posts, reset
 
 USER = {'X-User': 'bob'}
 ADMIN = {'X-User': 'admin'}
@@ -317,4 +317,32 @@ def test_without_a_security_policy_every_request_is_anonymous(
         in app.app.registry.introspector.get(
             'restkit operations', ('posts', 'anonymous', 'get')
         ).title
+    )
+
+
+@pytest.mark.parametrize('mode', ['path', 'header', 'accept', 'query'])
+def test_versioned_routes(mode: str) -> None:
+    config = Configurator(
+        settings={'restkit.versioning': mode, 'restkit.versions': '1 2'}
+    )
+    config.include('pyramid_restkit')
+    config.set_security_policy(HeaderPolicy())
+    prefix = '/{version}' if mode == 'path' else ''
+    config.add_resource(
+        Posts,
+        collection_path=f'{prefix}/posts',
+        path=f'{prefix}/posts/{{id}}',
+        anonymous=PublicPosts,
+    )
+    app = webtest.TestApp(config.make_wsgi_app())
+    path = '/1/posts/1' if mode == 'path' else '/posts/1'
+    assert app.get(path).json == {'id': 1, 'title': 'Post 1'}
+    # The versioned OPTIONS lists both classes' verbs.
+    assert app.options(path).headers['Allow'] == (
+        'GET, HEAD, POST, PUT, DELETE, OPTIONS'
+    )
+    flagged = app.post_json(path, {'reason': 'spam'}, headers=USER)
+    assert flagged.json == {'flagged': 'spam'}
+    assert app.put_json(path, {}, status=403).json['detail'] == (
+        'PUT needs an authenticated request.'
     )
