@@ -64,6 +64,36 @@ class AnonymousRoute:
     challenge: tuple[str, ...]
 
 
+def resolve(config: Any, options: dict[str, Any], where: str) -> None:
+    """Import ``anonymous=`` given as a dotted name (as ``add_resource``
+    imports the class itself)."""
+    anonymous = options.get('anonymous')
+    if isinstance(anonymous, str):
+        try:
+            options['anonymous'] = config.maybe_dotted(anonymous)
+        except (ImportError, ValueError) as exc:
+            raise ResourceConfigurationError(
+                f'{where}: anonymous={anonymous!r} cannot be imported: {exc}'
+            ) from None
+
+
+def serves(klass: type | None, verbs: Mapping[str, str]) -> bool:
+    """Whether the anonymous class ``klass`` has a method of ``verbs``."""
+    return klass is not None and any(
+        callable(getattr(klass, attr, None)) for attr in verbs
+    )
+
+
+def route_verbs(
+    operations: Mapping[str, Options], anonymous: AnonymousRoute | None
+) -> list[str]:
+    """The verbs of a route: its main class's and its anonymous ones'."""
+    found = [opts.verb for opts in operations.values()]
+    if anonymous is not None:
+        found.extend(opts.verb for _, opts in anonymous.operations.values())
+    return found
+
+
 def collect(
     cls: type,
     defaults: Options,

@@ -14,8 +14,6 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Iterable, Mapping
-from inspect import CO_VARARGS
-from types import FunctionType
 from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
@@ -37,6 +35,7 @@ from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
 from . import anonymous as anon
 from .classes import near_misses
+from .classes import takes_context as _takes_context
 from .operations import (
     RouteTable,
     build_operation,
@@ -52,52 +51,12 @@ from .options import (
 )
 from .versions import version_route
 
-_OBJECT_NEW: Any = object.__new__
 #: A route that may have CORS: its factory and the resource's origins.
 CorsSetup = tuple[CorsFactory, tuple[str, ...] | None] | None
-
-
-def _takes_context(cls: type) -> bool:
-    """Whether ``cls(request, context)`` binds (else ``cls(request)``)."""
-    # PERF: inspect.signature costs about 20 us a class; the common case,
-    # a plain class with a plain ``__init__``, is read from its code
-    # object with the same answer (tests/config/test_resources.py
-    # compares them).
-    klass: Any = cls
-    init = klass.__init__
-    if (
-        type(klass) is type
-        and klass.__new__ is _OBJECT_NEW
-        and type(init) is FunctionType
-        and not hasattr(klass, '__wrapped__')
-        and not hasattr(klass, '__signature__')
-        and not hasattr(init, '__wrapped__')
-        and not hasattr(init, '__signature__')
-        and init.__code__.co_argcount >= 1
-    ):
-        code = init.__code__
-        count = code.co_argcount  # positional parameters, self included
-        required = max(count - len(init.__defaults__ or ()), 1) - 1
-        keyword_only = code.co_varnames[count : count + code.co_kwonlyargcount]
-        kw_defaults = init.__kwdefaults__ or {}
-        return (
-            (count - 1 >= 2 or bool(code.co_flags & CO_VARARGS))
-            and required <= 2
-            and all(name in kw_defaults for name in keyword_only)
-        )
-    return _takes_context_by_signature(cls)
-
-
-def _takes_context_by_signature(cls: type) -> bool:
-    try:
-        signature = inspect.signature(cls)
-    except (TypeError, ValueError):  # pragma: no cover (C classes)
-        return True
-    try:
-        signature.bind(None, None)
-    except TypeError:
-        return False
-    return True
+#: What the commit builds a route from (see ``_register_resource``).
+RouteSetup = tuple[
+    str, RouteInfo, dict[str, Options], CorsSetup, 'anon.AnonymousRoute | None'
+]
 
 
 def _allow(verbs: Iterable[str]) -> str:
@@ -162,15 +121,7 @@ def add_resource(
     # PERF: a schema class named by many resources is made (and prepared,
     # at commit) once per configuration; see Options.check.
     schemas = config.registry.getUtility(IRestkitRoutes).schemas
-    anonymous = options.get('anonymous')
-    if isinstance(anonymous, str):
-        # A dotted name, as the class itself may be.
-        try:
-            options['anonymous'] = config.maybe_dotted(anonymous)
-        except (ImportError, ValueError) as exc:
-            raise ResourceConfigurationError(
-                f'{where}: anonymous={anonymous!r} cannot be imported: {exc}'
-            ) from None
+    anon.resolve(config, options, where)
     defaults = Options.check(options, where, 'resource', schemas)
     routes = []
     full_paths = []
@@ -210,10 +161,7 @@ def add_resource(
                 f'{where}: {what} in the route pattern {pattern!r} (at '
                 f'character {index + 1}); expected {expected}'
             )
-        anon_methods = defaults.anonymous is not None and any(
-            callable(getattr(defaults.anonymous, attr, None)) for attr in verbs
-        )
-        if not methods and not anon_methods:
+        if not methods and not anon.serves(defaults.anonymous, verbs):
             raise ResourceConfigurationError(
                 f'{where} has a {suffix} path {pattern!r} but no method '
                 f'for it (expected one of {", ".join(verbs)})'
@@ -275,12 +223,7 @@ def add_resource(
     for (route_name, pattern, operations, anonymous), full in zip(
         routes, full_paths, strict=True
     ):
-        verbs_served = [opts.verb for opts in operations.values()]
-        if anonymous is not None:
-            verbs_served.extend(
-                o.verb for _, o in anonymous.operations.values()
-            )
-        allow = _allow(verbs_served)
+        allow = _allow(anon.route_verbs(operations, anonymous))
         route = RouteInfo(allow)
         route.pattern = full
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
@@ -304,6 +247,8 @@ def add_resource(
         )
         view = _route_view(cls, route)
         if anonymous is not None:
+            # Its views are grouped by permission and by whether the
+            # request is authenticated (config/anonymous.py).
             anon.add_views(
                 config,
                 view,
@@ -314,24 +259,23 @@ def add_resource(
                 route_name=route_name,
                 info=info,
             )
-        else:
-            groups = _permission_groups(allow, operations)
-            for first, (permission, group) in enumerate(groups, 1):
-                # NOTE: one view per permission, so that Pyramid checks it
-                # (pviews and debug_authorization show it); None: Pyramid's
-                # default permission, if any.  The first also answers
-                # OPTIONS, which the kit's deriver lets through.
-                config.add_view(
-                    view,
-                    route_name=route_name,
-                    request_method=group + ('OPTIONS',)
-                    if first == 1
-                    else group,
-                    permission=permission,
-                    restkit_resource=name,
-                    restkit_options=first == 1,
-                    _info=info,
-                )
+        groups = (
+            _permission_groups(allow, operations) if anonymous is None else ()
+        )
+        for first, (permission, group) in enumerate(groups, 1):
+            # NOTE: one view per permission, so that Pyramid checks it
+            # (pviews and debug_authorization show it); None: Pyramid's
+            # default permission, if any.  The first also answers
+            # OPTIONS, which the kit's deriver lets through.
+            config.add_view(
+                view,
+                route_name=route_name,
+                request_method=group + ('OPTIONS',) if first == 1 else group,
+                permission=permission,
+                restkit_resource=name,
+                restkit_options=first == 1,
+                _info=info,
+            )
         intr['routes'][route_name] = {'pattern': full, 'allow': allow}
         for attr, opts in operations.items():
             verb = opts.verb
@@ -429,15 +373,7 @@ def _register_resource(
     cls: type,
     name: str,
     where: str,
-    infos: list[
-        tuple[
-            str,
-            RouteInfo,
-            dict[str, Options],
-            CorsSetup,
-            anon.AnonymousRoute | None,
-        ]
-    ],
+    infos: list[RouteSetup],
     takes_context: bool,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
