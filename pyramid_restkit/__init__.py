@@ -46,6 +46,7 @@ from .pagination import (
 from .predicates import (
     FormatPredicate,
     FormatSuffixPredicate,
+    RestkitAuthenticatedPredicate,
     RestkitRoutePredicate,
 )
 from .problems import (
@@ -111,6 +112,9 @@ def includeme(config: Any) -> None:
     setup_registry(config)
     config.add_view_predicate('restkit_route', RestkitRoutePredicate)
     config.add_view_predicate('format', FormatPredicate)
+    config.add_view_predicate(
+        'restkit_authenticated', RestkitAuthenticatedPredicate
+    )
     config.add_route_predicate('format_suffix', FormatSuffixPredicate)
     # NOTE: over Pyramid's secured_view, so that it can let OPTIONS
     # through the permission check (see restkit_resource_view).

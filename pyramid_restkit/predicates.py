@@ -168,3 +168,40 @@ def _add_vary(request: Any, response: Any) -> None:
     vary = list(response.vary or ())
     if 'accept' not in (item.lower() for item in vary):
         response.vary = (*vary, 'Accept')
+
+
+class RestkitAuthenticatedPredicate:
+    """``restkit_authenticated=True`` (or ``False``): whether the request
+    has an authenticated identity (``request.authenticated_userid``).
+
+    Only the views of a resource with ``anonymous=`` carry it (see
+    :mod:`pyramid_restkit.config.anonymous`): the main class's views
+    serve authenticated requests, the anonymous class's the others.
+    Resources without ``anonymous=`` never ask the security policy here.
+    """
+
+    def __init__(self, val: Any, info: Any) -> None:
+        if not isinstance(val, bool):
+            raise ConfigurationError(
+                f'restkit_authenticated accepts True or False, not {val!r}'
+            )
+        self.val = val
+
+    def text(self) -> str:
+        return f'restkit_authenticated = {self.val}'
+
+    phash = text
+
+    def __call__(self, context: Any, request: Any) -> bool:
+        # NOTE: asked once per request, though each view of the route
+        # asks (a policy may cost a token check).
+        known = request.__dict__.get(_AUTHENTICATED)
+        if known is None:
+            known = request.__dict__[_AUTHENTICATED] = (
+                request.authenticated_userid is not None
+            )
+        return known is self.val
+
+
+#: Where the predicate keeps its answer on the request.
+_AUTHENTICATED = 'restkit_authenticated'

@@ -85,6 +85,9 @@ class RouteInfo:
         self.verb_versions: dict[str, frozenset[str]] = {}
         #: The ``Accept-Patch`` of a route with PATCH.
         self.accept_patch: str | None = None
+        #: With ``anonymous=``: each verb the anonymous class serves ->
+        #: its operation (empty without; see config/anonymous.py).
+        self.anonymous: dict[str, View] = {}
 
 
 class Operation:

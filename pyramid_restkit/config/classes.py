@@ -9,8 +9,10 @@ methods call a module's functions, and a subclass carrying the YAML
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
-from types import ModuleType
+from inspect import CO_VARARGS
+from types import FunctionType, ModuleType
 from typing import Any
 
 from ..conditional import VALIDATOR_NAMES
@@ -128,3 +130,49 @@ def with_operation_options(cls: type, operations: dict[str, Any]) -> type:
     )
     subclass = type(cls.__name__, (cls,), namespace)
     return subclass
+
+
+_OBJECT_NEW: Any = object.__new__
+
+
+def takes_context(cls: type) -> bool:
+    """Whether ``cls(request, context)`` binds (else ``cls(request)``)."""
+    # PERF: inspect.signature costs about 20 us a class; the common case,
+    # a plain class with a plain ``__init__``, is read from its code
+    # object with the same answer (tests/config/test_resources.py
+    # compares them).
+    klass: Any = cls
+    init = klass.__init__
+    if (
+        type(klass) is type
+        and klass.__new__ is _OBJECT_NEW
+        and type(init) is FunctionType
+        and not hasattr(klass, '__wrapped__')
+        and not hasattr(klass, '__signature__')
+        and not hasattr(init, '__wrapped__')
+        and not hasattr(init, '__signature__')
+        and init.__code__.co_argcount >= 1
+    ):
+        code = init.__code__
+        count = code.co_argcount  # positional parameters, self included
+        required = max(count - len(init.__defaults__ or ()), 1) - 1
+        keyword_only = code.co_varnames[count : count + code.co_kwonlyargcount]
+        kw_defaults = init.__kwdefaults__ or {}
+        return (
+            (count - 1 >= 2 or bool(code.co_flags & CO_VARARGS))
+            and required <= 2
+            and all(name in kw_defaults for name in keyword_only)
+        )
+    return takes_context_by_signature(cls)
+
+
+def takes_context_by_signature(cls: type) -> bool:
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):  # pragma: no cover (C classes)
+        return True
+    try:
+        signature.bind(None, None)
+    except TypeError:
+        return False
+    return True

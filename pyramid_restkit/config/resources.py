@@ -14,8 +14,6 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Iterable, Mapping
-from inspect import CO_VARARGS
-from types import FunctionType
 from typing import Any
 
 from pyramid.interfaces import IDefaultPermission
@@ -35,7 +33,9 @@ from ..patterns import (
 )
 from ..settings import Settings, cors_configured
 from ..views import VERB_ORDER, RouteInfo, View
+from . import anonymous as anon
 from .classes import near_misses
+from .classes import takes_context as _takes_context
 from .operations import (
     RouteTable,
     build_operation,
@@ -51,52 +51,12 @@ from .options import (
 )
 from .versions import version_route
 
-_OBJECT_NEW: Any = object.__new__
 #: A route that may have CORS: its factory and the resource's origins.
 CorsSetup = tuple[CorsFactory, tuple[str, ...] | None] | None
-
-
-def _takes_context(cls: type) -> bool:
-    """Whether ``cls(request, context)`` binds (else ``cls(request)``)."""
-    # PERF: inspect.signature costs about 20 us a class; the common case,
-    # a plain class with a plain ``__init__``, is read from its code
-    # object with the same answer (tests/config/test_resources.py
-    # compares them).
-    klass: Any = cls
-    init = klass.__init__
-    if (
-        type(klass) is type
-        and klass.__new__ is _OBJECT_NEW
-        and type(init) is FunctionType
-        and not hasattr(klass, '__wrapped__')
-        and not hasattr(klass, '__signature__')
-        and not hasattr(init, '__wrapped__')
-        and not hasattr(init, '__signature__')
-        and init.__code__.co_argcount >= 1
-    ):
-        code = init.__code__
-        count = code.co_argcount  # positional parameters, self included
-        required = max(count - len(init.__defaults__ or ()), 1) - 1
-        keyword_only = code.co_varnames[count : count + code.co_kwonlyargcount]
-        kw_defaults = init.__kwdefaults__ or {}
-        return (
-            (count - 1 >= 2 or bool(code.co_flags & CO_VARARGS))
-            and required <= 2
-            and all(name in kw_defaults for name in keyword_only)
-        )
-    return _takes_context_by_signature(cls)
-
-
-def _takes_context_by_signature(cls: type) -> bool:
-    try:
-        signature = inspect.signature(cls)
-    except (TypeError, ValueError):  # pragma: no cover (C classes)
-        return True
-    try:
-        signature.bind(None, None)
-    except TypeError:
-        return False
-    return True
+#: What the commit builds a route from (see ``_register_resource``).
+RouteSetup = tuple[
+    str, RouteInfo, dict[str, Options], CorsSetup, 'anon.AnonymousRoute | None'
+]
 
 
 def _allow(verbs: Iterable[str]) -> str:
@@ -161,6 +121,7 @@ def add_resource(
     # PERF: a schema class named by many resources is made (and prepared,
     # at commit) once per configuration; see Options.check.
     schemas = config.registry.getUtility(IRestkitRoutes).schemas
+    anon.resolve(config, options, where)
     defaults = Options.check(options, where, 'resource', schemas)
     routes = []
     full_paths = []
@@ -174,6 +135,12 @@ def add_resource(
             if callable(getattr(cls, attr, None))
         }
         if pattern is None:
+            anon.check_unrouted(
+                defaults.anonymous,
+                verbs,
+                'collection_path' if suffix == 'collection' else 'path',
+                where,
+            )
             if methods:
                 needed = (
                     'collection_path' if suffix == 'collection' else 'path'
@@ -194,7 +161,7 @@ def add_resource(
                 f'{where}: {what} in the route pattern {pattern!r} (at '
                 f'character {index + 1}); expected {expected}'
             )
-        if not methods:
+        if not methods and not anon.serves(defaults.anonymous, verbs):
             raise ResourceConfigurationError(
                 f'{where} has a {suffix} path {pattern!r} but no method '
                 f'for it (expected one of {", ".join(verbs)})'
@@ -207,11 +174,15 @@ def add_resource(
             )
             for attr, verb in methods.items()
         }
-        routes.append((f'{name}.{suffix}', pattern, operations))
+        anonymous = anon.collect(
+            cls, defaults, operations, verbs, where, schemas
+        )
+        routes.append((f'{name}.{suffix}', pattern, operations, anonymous))
         # NOTE: conflicts, the introspector (hence the document and
         # prestkit) use the full path, prefix included.
         full_paths.append(prefixed(config.route_prefix, pattern))
 
+    anon.check_class(defaults.anonymous, (COLLECTION_VERBS, ITEM_VERBS), where)
     near = near_misses(cls)
     for attr, meant in near.items():
         warnings.warn(
@@ -243,15 +214,16 @@ def add_resource(
     intr['routes'] = {}
     intr['operations'] = {}
     intr['near_misses'] = near
+    intr['anonymous'] = {}
     introspectables = [intr]
     infos = []
     # PERF: nested directives reuse this call's info; otherwise each one
     # walks the stack again for a location conflicts never show.
     info = config.action_info
-    for (route_name, pattern, operations), full in zip(
+    for (route_name, pattern, operations, anonymous), full in zip(
         routes, full_paths, strict=True
     ):
-        allow = _allow(opts.verb for opts in operations.values())
+        allow = _allow(anon.route_verbs(operations, anonymous))
         route = RouteInfo(allow)
         route.pattern = full
         custom_options = options_attr[route_name.rsplit('.', 1)[1]]
@@ -264,7 +236,7 @@ def add_resource(
         cors: CorsSetup = None
         if cors_setting or any(o.cors_origins for o in operations.values()):
             cors = (CorsFactory(factory), defaults.cors_origins)
-        infos.append((route_name, route, operations, cors))
+        infos.append((route_name, route, operations, cors, anonymous))
         config.add_route(
             route_name,
             with_suffix(pattern),
@@ -274,7 +246,22 @@ def add_resource(
             _info=info,
         )
         view = _route_view(cls, route)
-        groups = _permission_groups(allow, operations)
+        if anonymous is not None:
+            # Its views are grouped by permission and by whether the
+            # request is authenticated (config/anonymous.py).
+            anon.add_views(
+                config,
+                view,
+                route,
+                operations,
+                anonymous,
+                name=name,
+                route_name=route_name,
+                info=info,
+            )
+        groups = (
+            _permission_groups(allow, operations) if anonymous is None else ()
+        )
         for first, (permission, group) in enumerate(groups, 1):
             # NOTE: one view per permission, so that Pyramid checks it
             # (pviews and debug_authorization show it); None: Pyramid's
@@ -314,6 +301,12 @@ def add_resource(
             op_intr.relate('restkit resources', name)
             op_intr.relate('routes', route_name)
             introspectables.append(op_intr)
+        if anonymous is not None:
+            intr['routes'][route_name]['challenge'] = anonymous.challenge
+            introspectables.extend(
+                anon.introspect(config, name, route_name, full, anonymous)
+            )
+            intr['anonymous'].update(anonymous.operations)
         intr.relate('routes', route_name)
 
     sized_action(
@@ -380,7 +373,7 @@ def _register_resource(
     cls: type,
     name: str,
     where: str,
-    infos: list[tuple[str, RouteInfo, dict[str, Options], CorsSetup]],
+    infos: list[RouteSetup],
     takes_context: bool,
 ) -> None:
     """The action of ``add_resource``: build its operations, at commit."""
@@ -388,30 +381,51 @@ def _register_resource(
     media_types: MediaTypes = registry.getUtility(IMediaTypes)
     table: RouteTable = registry.getUtility(IRestkitRoutes)
     default_permission = registry.queryUtility(IDefaultPermission)
-    for route_name, route, operations, cors in infos:
+
+    def build(klass: type, attr: str, opts: Options, takes: bool) -> View:
+        # NOTE: the anonymous class's operations are built here too.
+        return build_operation(
+            klass,
+            attr,
+            opts,
+            takes_context=takes,
+            settings=settings,
+            media_types=media_types,
+            table=table,
+            default_permission=default_permission,
+            where=f'{where}.{attr}',
+        )
+
+    def claim(opts: Options, attr: str) -> None:
+        _claim_operation_id(
+            table, opts.operation_id_of(name, attr), where, attr
+        )
+
+    for route_name, route, operations, cors, anonymous in infos:
         for attr, opts in operations.items():
-            _claim_operation_id(
-                table, opts.operation_id_of(name, attr), where, attr
-            )
-            route.operations[opts.verb] = build_operation(
-                cls,
-                attr,
-                opts,
-                takes_context=takes_context,
-                settings=settings,
-                media_types=media_types,
-                table=table,
-                default_permission=default_permission,
-                where=f'{where}.{attr}',
+            claim(opts, attr)
+            route.operations[opts.verb] = build(cls, attr, opts, takes_context)
+        if anonymous is not None:
+            anon.build(
+                route,
+                anonymous,
+                lambda k, a, o: build(k, a, o, _takes_context(k)),
+                claim,
             )
         route.negotiator = _error_negotiator(route.operations)
         share_representations(
             route.operations,
             () if table.versioning is None else table.versioning.versions,
         )
-        route.accept_patch = accept_patch = patch_documents(
+        route.accept_patch = patch_documents(
             route, operations, settings, media_types, table
         )
+        if anonymous is not None:
+            operations = {
+                **operations,
+                **anon.finish(route, anonymous, settings, media_types, table),
+            }
+        accept_patch = route.accept_patch
         if 'GET' in route.operations:
             route.operations['HEAD'] = route.operations['GET']
         if 'OPTIONS' not in route.operations:

@@ -58,6 +58,7 @@ from ..media import MediaTypes
 from ..patterns import resource_template
 from ..settings import Settings
 from ..views import Operation, RouteInfo
+from . import anonymous
 from .components import Components
 from .info import OpenAPIInfo
 from .jsonschema import JSONSchemaConverter
@@ -192,6 +193,8 @@ class _Builder:
                 item[opts.verb.lower()] = self.operations.build(
                     cls, name, attr, opts, operation, route, template
                 )
+            if route.anonymous or route_data.get('challenge'):
+                anonymous.add(self, intr, route, template, route_data)
         self.links(intr)
 
     def serves(self, operation: Operation) -> bool:

@@ -349,6 +349,12 @@ def operation_rows(
         intr = entry['introspectable']
         info = intr.action_info
         declared = f'{_relative(info.file, cwd)}:{info.line}'
+        # NOTE: the anonymous class's verbs the main class lacks are
+        # rows of their own; the others show in the main's HTTP column.
+        options = {
+            **{a: o for a, (_, o) in intr.get('anonymous', {}).items()},
+            **intr['operations'],
+        }
         for route_name, route in intr['routes'].items():
             runtime = table[route_name]
             operations = runtime.operations
@@ -358,9 +364,7 @@ def operation_rows(
                     and version not in runtime.verb_versions[verb]
                 ):
                     continue
-                row = _operation_row(
-                    unwrap(operations[verb]), intr['operations']
-                )
+                row = _operation_row(unwrap(operations[verb]), options)
                 rows.append(
                     {
                         'resource': intr['name'],

@@ -42,12 +42,14 @@ FORCED_PREFIX = 'forced:'
 
 def http_value(value: Any) -> Any:
     """An option's value as JSON data: a tuple is a list, a pagination
-    style its text (:func:`pagination_text`), another object its
-    ``str``."""
+    style its text (:func:`pagination_text`), a class its qualified
+    name, another object its ``str``."""
     if isinstance(value, tuple):
         return [http_value(item) for item in value]
     if isinstance(value, Pagination):
         return pagination_text(value)
+    if isinstance(value, type):  # anonymous=
+        return value.__qualname__
     if value is None or isinstance(value, (bool, int, float, str, list)):
         return value
     return str(value)

@@ -16,9 +16,11 @@ from pyramid.exceptions import (
 )
 
 from pyramid_restkit import operation, resource
-from pyramid_restkit.config.resources import (
-    _takes_context,
-    _takes_context_by_signature,
+from pyramid_restkit.config.classes import (
+    takes_context as _takes_context,
+)
+from pyramid_restkit.config.classes import (
+    takes_context_by_signature as _takes_context_by_signature,
 )
 from pyramid_restkit.errors import (
     ResourceConfigurationError,
