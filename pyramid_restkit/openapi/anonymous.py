@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..patterns import PathTemplate
 from ..views import RouteInfo
-from .responses import ERROR_DESCRIPTIONS
+from .responses import ERROR_DESCRIPTIONS, WWW_AUTHENTICATE_HEADER
 
 if TYPE_CHECKING:
     from .document import _Builder
@@ -50,10 +50,11 @@ def add(
     route's entry in the resource's introspectable)."""
     item = builder.paths.setdefault(template.path, {})
     schemes = builder.operations.security_schemes
+    challenges = builder.operations.responses.challenges
     for verb in route_data.get('challenge', ()):
         main = item.get(verb.lower())
         if main is not None and 'security' not in main:
-            challenged(main, schemes)
+            challenged(main, schemes, challenges)
     operations: dict[str, Any] = route.anonymous
     for verb, operation in operations.items():
         if verb == 'HEAD' or not builder.serves(operation):
@@ -80,23 +81,32 @@ def add(
             widen(item[key], built, klass, builder.components.parameters)
 
 
-def challenged(operation: dict[str, Any], schemes: Any) -> None:
+def challenged(
+    operation: dict[str, Any], schemes: Any, challenges: bool
+) -> None:
     """Document the challenge of a verb only the main class has, where
-    its own permission did not already: with security schemes, a
-    ``security`` requirement and a 401; without, a 403."""
+    its own permission did not already: its ``security`` requirements
+    (with security schemes), and a 401 with ``WWW-Authenticate`` when the
+    security policy challenges, else a 401 where schemes are declared,
+    else a 403 (as :class:`~.responses.Responses` documents a denied
+    permission)."""
     responses = operation['responses']
     # NOTE: every operation documents its 400, a problem.
     problems = responses['400']['content']
-    status = '401' if schemes else '403'
+    status = '401' if schemes or challenges else '403'
     if schemes:
         operation['security'] = [{scheme: []} for scheme in schemes]
-    responses.setdefault(
+    response = responses.setdefault(
         status,
         {
             'description': ERROR_DESCRIPTIONS[int(status)],
             'content': copy.deepcopy(problems),
         },
     )
+    if status == '401' and challenges:
+        response.setdefault('headers', {}).setdefault(
+            'WWW-Authenticate', copy.deepcopy(WWW_AUTHENTICATE_HEADER)
+        )
     operation['responses'] = dict(sorted(responses.items()))
 
 

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 import webtest
+from openapi_spec_validator import validate
 from pyramid.config import Configurator
 
-from .blog import POSTS, add_posts, reset
+from pyramid_restkit import auth
 
-auth = pytest.importorskip('pyramid_restkit.auth')
+from .blog import POSTS, add_posts, reset
 
 
 def basic(user: str, password: str) -> dict[str, str]:
@@ -74,3 +75,17 @@ def test_the_anonymous_class_permission_denied_is_a_401(
     assert 'WWW-Authenticate' in res.headers
     # Signed in, the main class's permission: bob may not edit.
     app.delete('/posts/1', headers=basic('bob', 'secret'), status=403)
+
+
+def test_the_document_shows_the_challenge_of_a_main_only_verb(
+    app: webtest.TestApp,
+) -> None:
+    document = app.get('/openapi.json').json
+    validate(document)
+    put = document['paths']['/posts/{id}']['put']
+    assert put['security'] == [{'basicAuth': []}]
+    unauthorized = put['responses']['401']
+    assert 'WWW-Authenticate' in unauthorized['headers']
+    assert '403' not in put['responses'] or 'cross-origin' in (
+        put['responses']['403']['description'].lower()
+    )
