@@ -1,8 +1,6 @@
 """``anonymous=`` with the kit's own policy (``pyramid_restkit.auth``):
 an anonymous request for a verb only the main class has is a 401 with
 the challenge (API.md, "Auth:"); signed-in requests get the main class.
-
-NOTE: needs ``pyramid_restkit.auth`` (the AUTH branch of issue 12).
 """
 
 from __future__ import annotations
