@@ -12,8 +12,8 @@ from typing import Any
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from ..conditional import VALIDATOR_METHODS, Conditional
-from ..decorators import OPERATION_ATTR
 from ..cors import CorsFactory, Preflight, route_cors
+from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError
 from ..formats.json import JSONRenderer
 from ..media import MediaType, MediaTypes, Renderer
@@ -202,18 +202,19 @@ def _throttle(
         raise ResourceConfigurationError(
             f'{where}: throttle does not apply to OPTIONS (never throttled)'
         )
-    rate = opts.throttle
-    per_verb = isinstance(rate, Mapping)
-    if isinstance(rate, Mapping):
-        rate = rate.get(verb)
+    rate: str | None
+    per_verb = isinstance(opts.throttle, Mapping)
+    if isinstance(opts.throttle, Mapping):
+        rate = opts.throttle.get(verb)
         if rate is None:
             return None
     else:
+        rate = opts.throttle
         own = getattr(getattr(cls, attr, None), OPERATION_ATTR, None) or {}
         per_verb = 'throttle' in own
     from limits import parse
 
-    item = parse(rate)
+    item = parse(rate)  # type: ignore[arg-type]
     quota, window = item.amount, item.get_expiry()
     scope = opts.throttle_scope
     budget = ('scope', scope) if scope else ('resource', resource)
