@@ -515,3 +515,35 @@ def test_settings_are_normalized() -> None:
     assert settings['restkit.throttle.fail_open'] is False
     assert settings['restkit.throttle.timeout'] == 0.5
     assert settings['restkit.trusted_proxies'] == 2
+
+
+def test_prestkit_shows_each_verbs_rate() -> None:
+    from pyramid_restkit.config.options import Options
+    from pyramid_restkit.scripts.table import format_table, http_options
+
+    resource = Options.check(
+        {'throttle': {'GET': '10 per 2 minutes'}, 'throttle_scope': 'reads'},
+        'posts',
+        'resource',
+    )
+    get = http_options(resource.for_verb('GET'))
+    assert get == {'throttle': '10 per 2 minutes', 'throttle_scope': 'reads'}
+    assert http_options(resource.for_verb('POST')) == {}
+    row = {
+        'resource': 'posts',
+        'route': 'posts.collection',
+        'pattern': '/posts',
+        'verb': 'GET',
+        'method': 'collection_get',
+        'schema': None,
+        'response_schema': None,
+        'status': 200,
+        'no_content': False,
+        'permission': None,
+        'media_types': ['json'],
+        'forced_media_type': None,
+        'http': get,
+        'declared': 'x.py:1',
+    }
+    line = format_table([row]).splitlines()[2]
+    assert 'throttle=10/2minutes; throttle_scope=reads' in line
