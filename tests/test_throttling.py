@@ -76,14 +76,13 @@ def test_memory_budget_is_exact_under_threads(switching: None) -> None:
     # Through the application: 20 concurrent requests, a budget of 5.
     app = make({}, throttle='5/minute')
     for trial in range(20):
-        environ = {'REMOTE_ADDR': f'10.0.0.{trial}'}
-        statuses = race(
-            lambda: (
-                Request.blank('/items', environ=dict(environ))
-                .get_response(app)
-                .status_int
-            )
-        )
+        address = f'10.0.0.{trial}'
+
+        def status(address: str = address) -> int:
+            request = Request.blank('/items', REMOTE_ADDR=address)
+            return int(request.get_response(app).status_int)
+
+        statuses = race(status)
         assert sorted(statuses) == [200] * 5 + [429] * 15, trial
 
 
