@@ -79,7 +79,7 @@ def test_memory_budget_is_exact_under_threads(switching: None) -> None:
         address = f'10.0.0.{trial}'
 
         def status(address: str = address) -> int:
-            request = Request.blank('/items', REMOTE_ADDR=address)
+            request = Request.blank('/items', {'REMOTE_ADDR': address})
             return int(request.get_response(app).status_int)
 
         statuses = race(status)
