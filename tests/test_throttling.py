@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
@@ -24,6 +25,8 @@ from pyramid_restkit.config.values import _RATE, _rate
 from pyramid_restkit.errors import ResourceConfigurationError
 from pyramid_restkit.interfaces import IRestkitRoutes
 
+#: Seconds a thread of a race may wait for the others.
+WAIT = 30
 #: A port nothing listens on: connections are refused at once.
 REFUSED = 'redis://127.0.0.1:1/0'
 
@@ -45,18 +48,26 @@ def make(settings: dict[str, Any], throttle: str = '5/minute') -> Any:
 
 @pytest.fixture
 def switching() -> Iterator[None]:
-    """Switch threads as often as the interpreter can."""
+    """Switch threads as often as the interpreter can.
+
+    NOTE: without collections meanwhile: a finalizer of an object left by
+    an earlier test, run in one of these threads, is no part of the test
+    (the whole suite once hung here, every thread waiting on a lock).
+    """
     before = sys.getswitchinterval()
+    gc.collect()
+    gc.disable()
     sys.setswitchinterval(1e-6)
     try:
         yield
     finally:
         sys.setswitchinterval(before)
+        gc.enable()
 
 
 def race(action: Callable[[], Any], clients: int = 20) -> list[Any]:
     """Run ``action`` in ``clients`` threads at once; their results."""
-    start = threading.Barrier(clients)
+    start = threading.Barrier(clients, timeout=WAIT)
     results: list[Any] = []
 
     def client() -> None:
@@ -67,7 +78,7 @@ def race(action: Callable[[], Any], clients: int = 20) -> list[Any]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(WAIT)
     assert len(results) == clients
     return results
 
