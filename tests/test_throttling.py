@@ -275,3 +275,24 @@ def test_escaped_names_never_meet(first: str, second: str) -> None:
     if first != second:
         assert throttling._escape(first) != throttling._escape(second)
         assert ':' not in throttling._escape(first)
+
+
+def test_memory_drops_ended_windows_as_it_grows() -> None:
+    memory = throttling.MemoryCounters()
+    for i in range(1024):
+        assert memory.incr(f'old{i}', 10, 0.0) == (1, 10.0)
+    assert memory.incr('old0', 10, 5.0) == (2, 10.0)
+    # The table is full: a new key sweeps the ended windows out.
+    assert memory.incr('new', 100, 20.0) == (1, 120.0)
+    assert set(memory.entries) == {'new'}
+    # Full of live windows: a sweep keeps them, and the next waits until
+    # the table has doubled.
+    for i in range(1100):
+        memory.incr(f'live{i}', 100, 20.0)
+    assert len(memory.entries) == 1101
+    for i in range(1100):
+        memory.incr(f'more{i}', 10, 20.0)
+    assert len(memory.entries) == 2201
+    # (no sweep before 4096 entries: the ended 'more' windows stay)
+    assert memory.incr('last', 100, 40.0) == (1, 140.0)
+    assert len(memory.entries) == 2202
