@@ -14,6 +14,7 @@ Usage::
 
     python benchmarks/throttle.py               # about 10 seconds
     python benchmarks/throttle.py --rounds 50
+    python benchmarks/throttle.py --quick       # smoke test
 """
 
 from __future__ import annotations
@@ -77,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--rounds', type=int, default=100)
     parser.add_argument('--calls', type=int, default=500)
+    parser.add_argument(
+        '--quick', action='store_true', help='a smoke test: 3 short rounds'
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.calls = 3, 50
     apps = {'without': build(None), 'throttled': build('1000000000/hour')}
     plain, limited = (call(apps[k]) for k in ('without', 'throttled'))
     names = {name for name, _ in limited[1]}
