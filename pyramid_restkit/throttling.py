@@ -1,11 +1,11 @@
 """Throttling (``throttle=``): budgets of requests per client and window.
 
 An operation with a rate gets a :class:`Throttle` at commit
-(``Operation.throttle``; ``None`` elsewhere, so unthrottled operations pay
-one attribute test).  It runs first in the operation, that is after
-Pyramid's permission check and before negotiation, so that only requests
-the permission lets through spend budget (API.md's order: 405,
-cross-origin 403, 401/403, 429, 406...).
+(``Operation.throttle``) and a class that runs it first
+(:class:`Throttled`); operations without one run none of this.  It runs
+in the view, so after Pyramid's permission check, and before negotiation,
+so that only requests the permission lets through spend budget (API.md's
+order: 405, cross-origin 403, 401/403, 429, 406...).
 
 One request is one atomic step on the storage: ``incr`` of the counter of
 (budget, client), whose result is the count after this request; its

@@ -48,26 +48,30 @@ def make(settings: dict[str, Any], throttle: str = '5/minute') -> Any:
 
 @pytest.fixture
 def switching() -> Iterator[None]:
-    """Switch threads as often as the interpreter can.
+    """No collections during a race.
 
-    NOTE: without collections meanwhile: a finalizer of an object left by
-    an earlier test, run in one of these threads, is no part of the test
-    (the whole suite once hung here, every thread waiting on a lock).
+    NOTE: a finalizer of an object left by an earlier test, run in one
+    of the racing threads, is no part of the test (the whole suite once
+    hung in one, every thread waiting on a lock).
     """
-    before = sys.getswitchinterval()
     gc.collect()
     gc.disable()
-    sys.setswitchinterval(1e-6)
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
         gc.enable()
 
 
 def race(action: Callable[[], Any], clients: int = 20) -> list[Any]:
-    """Run ``action`` in ``clients`` threads at once; their results."""
-    start = threading.Barrier(clients, timeout=WAIT)
+    """Run ``action`` in ``clients`` threads at once, switching threads
+    as often as the interpreter can; their results.
+
+    NOTE: the tiny switch interval is set once every thread waits at the
+    start: under coverage, a thread that starts meanwhile may fail to
+    install its trace function (CPython 3.11: "Cannot install a trace
+    function while another trace function is being installed").
+    """
+    start = threading.Barrier(clients + 1, timeout=WAIT)
     results: list[Any] = []
 
     def client() -> None:
@@ -77,8 +81,17 @@ def race(action: Callable[[], Any], clients: int = 20) -> list[Any]:
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(WAIT)
+    deadline = time.monotonic() + WAIT
+    while start.n_waiting < clients and time.monotonic() < deadline:
+        time.sleep(0.001)
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        start.wait()
+        for thread in threads:
+            thread.join(WAIT)
+    finally:
+        sys.setswitchinterval(before)
     assert len(results) == clients
     return results
 
@@ -113,19 +126,16 @@ def test_concurrent_requests_get_distinct_counts(switching: None) -> None:
 def test_counters_are_exact_under_threads(switching: None) -> None:
     counters = throttling.Counters(throttling.ThrottleSettings())
     counters.start()
-    seen: list[int] = []
 
-    def spend() -> None:
+    def spend() -> list[int]:
+        seen = []
         for _ in range(5000):
             spent = counters.spend('k', 60)
             assert spent is not None
             seen.append(spent[0])
+        return seen
 
-    threads = [threading.Thread(target=spend) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    seen = [count for counts in race(spend, 8) for count in counts]
     # One atomic step a request: every count once, none skipped.
     assert sorted(seen) == list(range(1, 40001))
 
