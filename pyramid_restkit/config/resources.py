@@ -394,6 +394,7 @@ def _register_resource(
             table=table,
             default_permission=default_permission,
             where=f'{where}.{attr}',
+            resource=name,
         )
 
     def claim(opts: Options, attr: str) -> None:

@@ -1,20 +1,14 @@
 """``anonymous=`` and ``throttle=``: the resource's throttle applies to
 both classes, one budget (API.md, "Security, further:").
-
-NOTE: needs ``pyramid_restkit.throttling`` (the THROTTLE branch of
-issue 12).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from pyramid.config import Configurator
 
 from .blog import HeaderPolicy, add_posts, reset
-
-pytest.importorskip('pyramid_restkit.throttling')
 
 
 def test_one_budget_for_both_classes(
