@@ -12,6 +12,7 @@ import webtest
 from pyramid.config import Configurator
 
 from pyramid_restkit import operation
+from pyramid_restkit.auth import BasicAuthPolicy
 
 from ..openapi.helpers import conforms, document, op
 from .blog import HeaderPolicy, add_posts, reset
@@ -248,3 +249,20 @@ def test_the_challenge_of_a_verb_only_the_main_class_has(
     signed_in = app.post('/journal/1', headers={'X-User': 'a'})
     assert signed_in.json == {'written': 'a'}
     conforms(doc, '/journal/{id}', 'post', signed_in)
+
+
+def test_the_challenge_of_a_policy_that_challenges(
+    config: Configurator, make_app: Any
+) -> None:
+    config.set_security_policy(
+        BasicAuthPolicy(lambda credentials, request: credentials[0])
+    )
+    config.add_resource(Journal, path='/journal/{id}', anonymous=Reader)
+    app = make_app()
+    doc = document(app)
+    post = op(doc, '/journal/{id}', 'post')
+    assert post['security'] == [{'basicAuth': []}]
+    assert 'WWW-Authenticate' in post['responses']['401']['headers']
+    res = app.post('/journal/1', status=401)
+    assert res.headers['WWW-Authenticate'].startswith('Basic ')
+    conforms(doc, '/journal/{id}', 'post', res)
