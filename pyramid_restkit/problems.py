@@ -22,6 +22,7 @@ from pyramid.exceptions import (
     URLDecodeError,
 )
 from pyramid.httpexceptions import HTTPError, HTTPMethodNotAllowed
+from pyramid.interfaces import ISecurityPolicy
 from pyramid.response import Response
 
 from .cors import attach
@@ -110,7 +111,9 @@ def problem_response(
     )
     for name, value in headers:
         if name.lower() not in _SKIP_HEADERS:
-            response.headers[name] = value
+            # NOTE: added, not set: a 401 has one WWW-Authenticate line
+            # per challenge.
+            response.headers.add(name, value)
     if getattr(request, 'restkit_vary', False):
         response.vary = vary_accept(response.vary)
     return response
@@ -234,19 +237,62 @@ def register_application_contexts(registry: Any) -> None:
     )
 
 
+def challenges(exc: HTTPError, request: Any) -> list[str]:
+    """The ``WWW-Authenticate`` values that make ``exc`` a 401.
+
+    A refusal that authentication could lift (Pyramid's denied
+    permission, whose ``result`` says why, or an ``HTTPForbidden``
+    marked ``restkit_challenge``) of a request with no authenticated
+    userid, and an ``HTTPUnauthorized`` raised without a challenge, get
+    the challenges of the registered security policy (its
+    ``challenges(request)``, see :mod:`pyramid_restkit.auth`).  Empty,
+    the error is left as it is: a policy that cannot challenge answers
+    403 (a 401 without ``WWW-Authenticate`` breaks RFC 9110), and the
+    cross-origin refusal is a 403 whoever asks.
+    """
+    if exc.code == 401:
+        if 'WWW-Authenticate' in exc.headers:
+            return []
+    elif exc.code != 403 or (
+        getattr(exc, 'result', None) is None
+        and not getattr(exc, 'restkit_challenge', False)
+    ):
+        return []
+    elif getattr(exc, 'problem_extra', {}).get('reason') == 'cross-origin':
+        return []
+    elif request.authenticated_userid is not None:
+        return []
+    policy = request.registry.queryUtility(ISecurityPolicy)
+    offered = getattr(policy, 'challenges', None)
+    return list(offered(request)) if offered is not None else []
+
+
 @steps_aside(HTTPError)
 def http_error_view(exc: HTTPError, request: Any) -> Response:
-    """Problem details for an HTTP error on a restkit route."""
+    """Problem details for an HTTP error on a restkit route.
+
+    A denied permission is a 401 with the security policy's challenges
+    when the request is unauthenticated (see :func:`challenges`), else a
+    403.
+    """
     detail = _PYRAMID_DETAILS.get(type(exc))
-    if getattr(exc, 'result', None) is not None and exc.code == 403:
+    code, title = exc.code, exc.title
+    headers = list(exc.headerlist)
+    found = challenges(exc, request)
+    if found:
+        headers.extend(('WWW-Authenticate', value) for value in found)
+        if code == 403:
+            code, title = 401, 'Unauthorized'
+            detail = 'Authentication is required here.'
+    elif getattr(exc, 'result', None) is not None and code == 403:
         # NOTE: Pyramid's permission check names the view, and the
         # permission is the application's business, not the client's.
         detail = f'{request.method[:20]} is not allowed here for you.'
     if detail is None:
         detail = exc.detail if exc.detail is not None else exc.explanation
     body = problem(
-        exc.code,
-        exc.title,
+        code,
+        title,
         str(detail) if detail else None,
         getattr(exc, 'problem_type', 'about:blank'),
         **getattr(exc, 'problem_extra', {}),
@@ -271,7 +317,7 @@ def http_error_view(exc: HTTPError, request: Any) -> Response:
             ).lstrip()
             errors = errors[:MAX_ERRORS]
         body['errors'] = errors
-    return problem_response(request, body, exc.headerlist)
+    return problem_response(request, body, headers)
 
 
 def url_decode_error_view(exc: Exception, request: Any) -> Response:

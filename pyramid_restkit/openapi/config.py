@@ -12,7 +12,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pyramid.interfaces import PHASE2_CONFIG, PHASE3_CONFIG, IRoutesMapper
+from pyramid.interfaces import (
+    PHASE2_CONFIG,
+    PHASE3_CONFIG,
+    IRoutesMapper,
+    ISecurityPolicy,
+)
 from pyramid.security import NO_PERMISSION_REQUIRED
 
 from ..cors import CorsFactory, DocsOptions, route_cors
@@ -68,7 +73,14 @@ def setup_openapi(config: Any) -> None:
             media_types=options.media_types,
         )
     )
-    config.registry.registerUtility(openapi, IOpenAPI)
+    registry = config.registry
+    registry.registerUtility(openapi, IOpenAPI)
+    # NOTE: after phase 2, where set_security_policy registers the policy.
+    config.action(
+        ('restkit openapi security policy',),
+        lambda: policy_security(openapi, registry),
+        order=PHASE3_CONFIG,
+    )
     if options.media_types is not None:
         _check_published(config, options.media_types)
     added = []
@@ -134,7 +146,6 @@ def setup_openapi(config: Any) -> None:
             added += [OPENAPI_ROUTES['docs'], OPENAPI_ROUTES['assets']]
     if not added:
         return
-    registry = config.registry
 
     def set_cors() -> None:
         settings: Settings = registry.getUtility(IRestkitSettings)
@@ -190,20 +201,9 @@ def _check_published(config: Any, names: tuple[str, ...]) -> None:
     )
 
 
-def add_openapi_security_scheme(
-    config: Any, name: str, scheme: Mapping[str, Any]
-) -> None:
-    """Declare an OpenAPI security scheme for operations with permissions.
-
-    ``scheme`` is an OpenAPI Security Scheme Object.  Every operation that
-    checks a permission then lists each declared scheme in its
-    ``security`` and documents ``401`` and ``403``.  Example::
-
-        config.add_openapi_security_scheme(
-            'bearer', {'type': 'http', 'scheme': 'bearer'})
-
-    .. versionadded:: 0.1
-    """
+def checked_scheme(name: Any, scheme: Any) -> dict[str, Any]:
+    """``scheme`` (a Security Scheme Object named ``name``) copied, or a
+    ``ResourceConfigurationError`` saying what is wrong with it."""
     if not isinstance(name, str) or not _COMPONENT_NAME.fullmatch(name):
         raise ResourceConfigurationError(
             'a security scheme name is ASCII letters, digits, ".", "-" and '
@@ -226,7 +226,46 @@ def add_openapi_security_scheme(
             f'security scheme {name!r} of type {scheme["type"]!r} needs '
             f'{", ".join(missing)}: {scheme!r}'
         )
-    scheme = dict(scheme)
+    return dict(scheme)
+
+
+def policy_security(openapi: OpenAPI, registry: Any) -> None:
+    """What the document says of the registered security policy.
+
+    Its ``openapi_security_schemes()`` (the policies of
+    :mod:`pyramid_restkit.auth` have it), checked as those of
+    :func:`add_openapi_security_scheme` are, and whether it offers
+    ``challenges`` (then a 401 carries ``WWW-Authenticate``).
+    """
+    policy = registry.queryUtility(ISecurityPolicy)
+    method = getattr(policy, 'openapi_security_schemes', None)
+    found = method() if method is not None else {}
+    if not isinstance(found, Mapping):
+        raise ResourceConfigurationError(
+            'openapi_security_schemes() of the security policy must return '
+            f'a mapping of names to security schemes: {found!r}'
+        )
+    openapi.policy_schemes = {
+        name: checked_scheme(name, scheme) for name, scheme in found.items()
+    }
+    openapi.challenges = callable(getattr(policy, 'challenges', None))
+
+
+def add_openapi_security_scheme(
+    config: Any, name: str, scheme: Mapping[str, Any]
+) -> None:
+    """Declare an OpenAPI security scheme for operations with permissions.
+
+    ``scheme`` is an OpenAPI Security Scheme Object.  Every operation that
+    checks a permission then lists each declared scheme in its
+    ``security`` and documents ``401`` and ``403``.  Example::
+
+        config.add_openapi_security_scheme(
+            'bearer', {'type': 'http', 'scheme': 'bearer'})
+
+    .. versionadded:: 0.1
+    """
+    scheme = checked_scheme(name, scheme)
     intr = config.introspectable(
         'restkit security schemes', name, name, 'restkit security scheme'
     )

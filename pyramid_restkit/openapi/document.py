@@ -109,6 +109,7 @@ class _Builder:
             self.settings,
             self.media_types,
             info.security_schemes,
+            challenges=info.challenges,
         )
         self.tags: dict[str, dict[str, Any]] = {}
         self.paths: dict[str, dict[str, Any]] = {}

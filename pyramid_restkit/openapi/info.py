@@ -20,7 +20,9 @@ class OpenAPIInfo(typing.NamedTuple):
     """What ``info``, ``servers`` and security say (from settings).
 
     ``media_types``: the names of the media types the document describes
-    (``restkit.openapi.media_types``), ``None`` for all.
+    (``restkit.openapi.media_types``), ``None`` for all; ``challenges``:
+    whether the security policy challenges (a 401 with
+    ``WWW-Authenticate``, see :mod:`pyramid_restkit.auth`).
     """
 
     title: str = 'API'
@@ -29,3 +31,4 @@ class OpenAPIInfo(typing.NamedTuple):
     servers: tuple[str, ...] = ()
     security_schemes: Mapping[str, Mapping[str, Any]] = {}
     media_types: tuple[str, ...] | None = None
+    challenges: bool = False

@@ -79,13 +79,18 @@ class Operations:
         settings: Settings,
         media_types: MediaTypes,
         security_schemes: Mapping[str, Any],
+        challenges: bool = False,
     ) -> None:
         self.components = components
         self.settings = settings
         self.media_types = media_types
         self.security_schemes = security_schemes
         self.responses = Responses(
-            components, settings, media_types, security_schemes
+            components,
+            settings,
+            media_types,
+            security_schemes,
+            challenges=challenges,
         )
         #: The request bodies that take read-only fields.
         self.write_variants = WriteVariants(components)

@@ -124,6 +124,15 @@ LOCATION_HEADER: dict[str, Any] = {
     'schema': {'type': 'string', 'format': 'uri-reference'},
 }
 
+#: The header of a ``401`` (RFC 9110 section 11.6.1), one line per
+#: challenge of the security policy.
+WWW_AUTHENTICATE_HEADER: dict[str, Any] = {
+    'description': 'The authentication schemes accepted here, one '
+    'challenge each (RFC 9110 section 11.6.1).',
+    'required': True,
+    'schema': {'type': 'string'},
+}
+
 #: The header of a PATCH's ``415`` (RFC 5789 section 2.2).
 ACCEPT_PATCH_HEADER: dict[str, Any] = {
     'description': 'The media types of the bodies a PATCH takes here.',
@@ -172,11 +181,15 @@ class Responses:
         settings: Settings,
         media_types: MediaTypes,
         security_schemes: Mapping[str, Any],
+        challenges: bool = False,
     ) -> None:
         self.components = components
         self.settings = settings
         self.media_types = media_types
         self.security_schemes = security_schemes
+        #: Whether the security policy challenges: a denied permission of
+        #: an unauthenticated request is then a 401 (pyramid_restkit.auth).
+        self.challenges = challenges
         #: The envelopes of paginated bodies.
         self.pages = Pages(components)
 
@@ -272,7 +285,7 @@ class Responses:
         if validates and settings.validation_status == 422:
             errors[422] = ERROR_DESCRIPTIONS[422]
         if operation.permission is not None:
-            if self.security_schemes:
+            if self.security_schemes or self.challenges:
                 errors[401] = ERROR_DESCRIPTIONS[401]
             errors[403] = ERROR_DESCRIPTIONS[403]
         if settings.cross_origin_protection and verb not in SAFE_METHODS:
@@ -308,6 +321,11 @@ class Responses:
             responses[str(status)] = {
                 'description': errors[status],
                 'content': problems,
+            }
+        unauthorized = responses.get('401')
+        if unauthorized is not None and self.challenges:
+            unauthorized['headers'] = {
+                'WWW-Authenticate': copy.deepcopy(WWW_AUTHENTICATE_HEADER)
             }
         unsupported = responses.get('415')
         if unsupported is not None and verb == 'PATCH':

@@ -55,6 +55,10 @@ class OpenAPI:
     def __init__(self, info: OpenAPIInfo) -> None:
         self.info = info
         self.security_schemes: dict[str, Mapping[str, Any]] = {}
+        #: Those of the security policy, and whether it challenges (set
+        #: at commit: openapi.config.policy_security).
+        self.policy_schemes: dict[str, Mapping[str, Any]] = {}
+        self.challenges = False
         #: (key, converter) pairs of add_json_schema_type/_validator.
         self.converters: dict[str, list[tuple[Any, Any]]] = {
             'types': [],
@@ -80,8 +84,14 @@ class OpenAPI:
             with self._lock:
                 document = self._documents.get(version)
                 if document is None:
+                    # NOTE: a scheme the application declared replaces
+                    # the policy's of the same name.
                     info = self.info._replace(
-                        security_schemes=dict(self.security_schemes)
+                        security_schemes={
+                            **self.policy_schemes,
+                            **self.security_schemes,
+                        },
+                        challenges=self.challenges,
                     )
                     # NOTE: imported here: applications that never serve
                     # the document do not load the generator.
