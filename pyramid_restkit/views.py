@@ -9,8 +9,9 @@ the same for every verb.
 
 Pyramid checks each verb's permission (the views of a route are grouped
 by permission, so ``pviews`` and ``pyramid.debug_authorization`` see
-it); then an operation checks, in the order API.md fixes: media type
-(406), the API version with ``restkit.versioning`` (406 or 400, see
+it); then an operation checks, in the order API.md fixes: its budget
+(429, :mod:`pyramid_restkit.throttling`), media type (406), the API
+version with ``restkit.versioning`` (406 or 400, see
 :mod:`pyramid_restkit.versioning`; a path version is checked before the
 permission), body size (413), Content-Type (415), a malformed body (400),
 preconditions (428/412, :mod:`pyramid_restkit.conditional`), then the
@@ -27,7 +28,7 @@ import io
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyramid.httpexceptions import (
     HTTPBadRequest,
@@ -46,6 +47,9 @@ from .patch import PatchDocument, PatchDocuments
 from .schemas import Output, Validator
 from .streaming import StreamBody, is_stream, render_stream
 from .versioning import Versioning
+
+if TYPE_CHECKING:
+    from .throttling import Throttle
 
 #: ``environ`` key holding the verb sent before a method override, and the
 #: form field that carries an override (the tween owns both).
@@ -139,12 +143,20 @@ class Operation:
         #: PATCH documents (RFC 7396, 6902), on PATCH operations whose
         #: route has a GET (set at commit, config/operations.py).
         self.documents: PatchDocuments | None = None
+        #: The budget the operation spends (``throttle=``; set at commit,
+        #: config/operations.py); ``None``: not throttled.
+        self.throttle: Throttle | None = None
 
     def __call__(self, context: Any, request: Any) -> Response:
         # NOTE: first, so that nothing after it (a security policy, the
         # negotiation, the schema, the resource) meets a query string
         # that request.GET cannot decode.
         check_query(request)
+        throttle = self.throttle
+        if throttle is not None:
+            # NOTE: after the permission (Pyramid checked it), before
+            # negotiation and the body: API.md's 401/403, 429, 406...
+            throttle(request)
         media = self.forced
         vary = False
         if media is None:

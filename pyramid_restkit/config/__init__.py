@@ -15,6 +15,7 @@ from ..interfaces import IMediaTypes, IRestkitRoutes, IRestkitSettings
 from ..media import MediaTypes
 from ..negotiation import Negotiator
 from ..settings import Settings, parse_settings
+from ..throttling import Counters, parse_throttle_settings
 from ..versioning import Versioning
 from .operations import RouteTable
 
@@ -34,8 +35,13 @@ def setup_registry(config: Any) -> None:
             registry.getUtility(IRestkitRoutes).versioning = Versioning(
                 settings.versioning, settings.versions
             )
+        # NOTE: the throttling settings are parsed apart (no limits
+        # import): the counters are made at the first throttled operation.
+        throttling = parse_throttle_settings(registry.settings)
+        registry.getUtility(IRestkitRoutes).counters = Counters(throttling)
         # Write normalized values back, for code reading plain settings.
         registry.settings.update(settings.as_settings())
+        registry.settings.update(throttling.as_settings())
 
     def enable_media_types() -> None:
         settings: Settings = registry.getUtility(IRestkitSettings)

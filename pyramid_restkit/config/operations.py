@@ -13,6 +13,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from ..conditional import VALIDATOR_METHODS, Conditional
 from ..cors import CorsFactory, Preflight, route_cors
+from ..decorators import OPERATION_ATTR
 from ..errors import ResourceConfigurationError
 from ..formats.json import JSONRenderer
 from ..media import MediaType, MediaTypes, Renderer
@@ -28,6 +29,7 @@ from ..schemas import (
     read_only_fields,
 )
 from ..settings import Settings
+from ..throttling import Counters, Throttle
 from ..versioning import Versioning
 from ..views import Operation, RouteInfo, View, options_view
 from .options import Options
@@ -88,6 +90,9 @@ class RouteTable(dict[str, RouteInfo]):
         #: How requests name their API version (``restkit.versioning``);
         #: ``None`` without versioning.  Set with the settings.
         self.versioning: Versioning | None = None
+        #: The application's throttling counters (pyramid_restkit.
+        #: throttling); set with the settings.
+        self.counters: Counters | None = None
 
     def options_view(
         self, allow: str, accept_patch: str | None = None
@@ -112,7 +117,10 @@ def build_operation(
     table: RouteTable,
     default_permission: str | None,
     where: str,
+    resource: str = '',
 ) -> Operation:
+    """The runtime of one operation (``resource``: the resource's name,
+    which names its throttling budget unless a scope does)."""
     verb = opts.verb
     negotiator, forced, parsers = _media_setup(opts, media_types, table, where)
     schema = opts.schema
@@ -169,7 +177,60 @@ def build_operation(
     )
     if kind is not Operation:
         _collection(operation, opts, settings, where)
+    if opts.throttle is not None:
+        operation.throttle = _throttle(cls, attr, opts, resource, table, where)
     return operation
+
+
+def _throttle(
+    cls: type,
+    attr: str,
+    opts: Options,
+    resource: str,
+    table: RouteTable,
+    where: str,
+) -> Throttle | None:
+    """The budget an operation spends, ``None`` if its verb has no rate.
+
+    The budget is named by the scope, else the resource; and by the verb
+    too where the rate is given per verb (a mapping, or ``@operation``'s
+    own ``throttle``).  HEAD runs GET's operation, so it spends GET's
+    budget; OPTIONS is never throttled.
+    """
+    verb = opts.verb
+    if verb == 'OPTIONS':
+        raise ResourceConfigurationError(
+            f'{where}: throttle does not apply to OPTIONS (never throttled)'
+        )
+    rate: str | None
+    per_verb = isinstance(opts.throttle, Mapping)
+    if isinstance(opts.throttle, Mapping):
+        rate = opts.throttle.get(verb)
+        if rate is None:
+            return None
+    else:
+        rate = opts.throttle
+        own = getattr(getattr(cls, attr, None), OPERATION_ATTR, None) or {}
+        per_verb = 'throttle' in own
+    from limits import parse
+
+    item = parse(rate)  # type: ignore[arg-type]
+    quota, window = item.amount, item.get_expiry()
+    scope = opts.throttle_scope
+    budget = ('scope', scope) if scope else ('resource', resource)
+    counters: Counters = table.counters  # type: ignore[assignment]
+    # NOTE: one scope has one rate, whatever the verb; a resource has one
+    # per budget (per verb where given per verb).
+    claimed = budget if scope else (*budget, verb if per_verb else '')
+    counters.claim(claimed, quota, window, where)
+    counters.start()
+    return Throttle(
+        counters,
+        budget=budget,
+        verb=verb if per_verb else None,
+        quota=quota,
+        window=window,
+    )
 
 
 def _collection(

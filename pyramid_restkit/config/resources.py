@@ -403,6 +403,7 @@ def _register_resource(
                 table=table,
                 default_permission=default_permission,
                 where=f'{where}.{attr}',
+                resource=name,
             )
         route.negotiator = _error_negotiator(route.operations)
         share_representations(

@@ -1,0 +1,397 @@
+"""Throttling (``throttle=``): budgets of requests per client and window.
+
+An operation with a rate gets a :class:`Throttle` at commit
+(``Operation.throttle``; ``None`` elsewhere, so unthrottled operations pay
+one attribute test).  It runs first in the operation, that is after
+Pyramid's permission check and before negotiation, so that only requests
+the permission lets through spend budget (API.md's order: 405,
+cross-origin 403, 401/403, 429, 406...).
+
+One request is one atomic step on the storage: ``incr`` of the counter of
+(budget, client), whose result is the count after this request; its
+window starts with the first request (a fixed window, ``limits``'
+``FixedWindowRateLimiter``), and ``N/minute`` lets N requests through
+back to back.  The budget is named by the scope (else the resource) and,
+where the rate is given per verb, the verb.  The client is the
+authenticated userid, else the client address (``REMOTE_ADDR``, or an
+entry of ``X-Forwarded-For`` with ``restkit.trusted_proxies``); both are
+hashed into the key, tagged so that they never collide.
+
+The counters live in a :class:`Counters` per application (``memory://``,
+or a Redis server shared by processes and hosts); ``limits`` is imported
+only when a resource is throttled.  A storage that fails (refused, timed
+out) lets the request pass (``restkit.throttle.fail_open``, the default)
+or answers 503; either way a WARNING is logged, once a minute at most.
+
+See docs/throttling.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import math
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pyramid.httpexceptions import HTTPServiceUnavailable, HTTPTooManyRequests
+
+from .errors import ResourceConfigurationError
+
+log = logging.getLogger('pyramid_restkit.throttling')
+
+#: Seconds between two warnings about an unavailable storage.
+WARNING_INTERVAL = 60.0
+#: The storage schemes the kit accepts (``limits`` knows more, untested).
+SCHEMES = ('memory', 'redis', 'rediss')
+#: Spellings of a boolean setting (as ``pyramid.settings.asbool``, but
+#: anything else is an error rather than false).
+_BOOLEANS = {
+    **dict.fromkeys(('true', 'yes', 'on', 'y', 't', '1'), True),
+    **dict.fromkeys(('false', 'no', 'off', 'n', 'f', '0'), False),
+}
+
+
+@dataclass(frozen=True)
+class ThrottleSettings:
+    """The ``restkit.throttle.*`` settings and ``restkit.trusted_proxies``."""
+
+    storage: str = 'memory://'
+    fail_open: bool = True
+    #: Seconds a storage call may take (Redis: the socket timeouts).
+    timeout: float = 0.25
+    #: How many proxies in front of the application append to
+    #: ``X-Forwarded-For`` (0: the header is not read).
+    trusted_proxies: int = 0
+
+    def as_settings(self) -> dict[str, Any]:
+        """The normalized values under their ``restkit.*`` keys."""
+        return {
+            'restkit.throttle.storage': self.storage,
+            'restkit.throttle.fail_open': self.fail_open,
+            'restkit.throttle.timeout': self.timeout,
+            'restkit.trusted_proxies': self.trusted_proxies,
+        }
+
+
+def parse_throttle_settings(settings: Mapping[str, Any]) -> ThrottleSettings:
+    """Read the throttling settings; a bad value names its key."""
+    storage = settings.get('restkit.throttle.storage', 'memory://')
+    if not isinstance(storage, str):
+        storage = ''
+    storage = storage.strip()
+    parts = urlsplit(storage) if '://' in storage else None
+    if (
+        parts is None
+        or parts.scheme not in SCHEMES
+        or (parts.scheme != 'memory' and not parts.hostname)
+    ):
+        raise ResourceConfigurationError(
+            'restkit.throttle.storage must be memory:// or '
+            f'redis://host:port/db, not {storage[:80]!r}'
+        )
+    try:
+        _ = parts.port  # urlsplit checks the port only when asked
+    except ValueError:
+        raise ResourceConfigurationError(
+            f'restkit.throttle.storage: bad port in {storage[:80]!r}'
+        ) from None
+    raw = settings.get('restkit.throttle.fail_open', True)
+    fail_open = raw if isinstance(raw, bool) else None
+    if isinstance(raw, str):
+        fail_open = _BOOLEANS.get(raw.strip().lower())
+    if fail_open is None:
+        raise ResourceConfigurationError(
+            f'restkit.throttle.fail_open must be true or false, not {raw!r}'
+        )
+    raw = settings.get('restkit.throttle.timeout', 0.25)
+    try:
+        timeout = float(raw)
+    except (TypeError, ValueError):
+        timeout = math.nan
+    if not (0 < timeout <= 60):
+        raise ResourceConfigurationError(
+            'restkit.throttle.timeout must be a number of seconds '
+            f'(0 < timeout <= 60), not {raw!r}'
+        )
+    raw = settings.get('restkit.trusted_proxies', 0)
+    try:
+        proxies = int(raw)
+    except (TypeError, ValueError):
+        proxies = -1
+    if isinstance(raw, bool) or not (0 <= proxies <= 100):
+        raise ResourceConfigurationError(
+            'restkit.trusted_proxies must be a whole number of proxies '
+            f'(0 to 100), not {raw!r}'
+        )
+    return ThrottleSettings(storage, fail_open, timeout, proxies)
+
+
+class Counters:
+    """The counters of one application, in the configured storage.
+
+    Made when settings are read, without ``limits``; the storage itself
+    is made by the first throttled operation built (:meth:`start`).
+    ``limits``' memory storage is not atomic under threads (its ``incr``
+    reads the count outside its lock), so every call to it holds one
+    lock here; its Redis storage is (one Lua ``INCRBY``/``EXPIRE``).
+    """
+
+    def __init__(self, settings: ThrottleSettings) -> None:
+        self.settings = settings
+        self.storage: Any = None
+        #: Held around every memory storage call; ``None`` for Redis.
+        self.lock: threading.Lock | None = None
+        #: The errors of an unavailable storage (limits' StorageError).
+        self.errors: tuple[type[BaseException], ...] = ()
+        #: (kind, name[, verb]) -> (quota, window, where it was first
+        #: declared).
+        self.rates: dict[tuple[str, ...], tuple[int, int, str]] = {}
+        self._warned: float | None = None
+        self._warn_lock = threading.Lock()
+
+    def start(self) -> None:
+        """Make the storage (importing ``limits``), once."""
+        if self.storage is not None:
+            return
+        from limits.errors import ConfigurationError, StorageError
+        from limits.storage import storage_from_string
+
+        settings = self.settings
+        options: dict[str, Any] = {'wrap_exceptions': True}
+        if settings.storage.startswith('redis'):
+            # NOTE: socket timeouts, so that a hung server fails open.
+            options.update(
+                socket_timeout=settings.timeout,
+                socket_connect_timeout=settings.timeout,
+            )
+        try:
+            self.storage = storage_from_string(settings.storage, **options)
+        except ConfigurationError as exc:
+            raise ResourceConfigurationError(
+                f'restkit.throttle.storage {settings.storage!r}: {exc} '
+                '(redis:// needs pyramid_restkit[redis])'
+            ) from None
+        self.errors = (StorageError,)
+        if settings.storage.startswith('memory'):
+            self.lock = threading.Lock()
+
+    def spend(self, key: str, window: int) -> tuple[int, int] | None:
+        """Count one request on ``key``: (count, seconds to reset).
+
+        ``None`` when the storage is unavailable and requests pass; a
+        503 when they must not.
+        """
+        storage = self.storage
+        try:
+            lock = self.lock
+            if lock is not None:
+                with lock:
+                    count = storage.incr(key, window)
+                    expiry = storage.get_expiry(key) if count != 1 else None
+            else:
+                count = storage.incr(key, window)
+                expiry = storage.get_expiry(key) if count != 1 else None
+        except self.errors as exc:
+            self.unavailable(exc)
+            if self.settings.fail_open:
+                return None
+            raise HTTPServiceUnavailable(
+                detail='The rate limit storage is unavailable; '
+                'try again later.'
+            ) from None
+        if expiry is None:
+            return count, window
+        return count, max(math.ceil(expiry - time.time()), 0)
+
+    def unavailable(self, exc: BaseException) -> None:
+        """Log an outage: on its first request, then once a minute."""
+        now = time.monotonic()
+        with self._warn_lock:
+            if self._warned is not None and now - self._warned < (
+                WARNING_INTERVAL
+            ):
+                return
+            self._warned = now
+        log.warning(
+            'The rate limit storage %s is unavailable (%s); requests %s',
+            _safe_url(self.settings.storage),
+            type(exc.__cause__ or exc).__name__,
+            'pass unthrottled'
+            if self.settings.fail_open
+            else 'get 503 (restkit.throttle.fail_open = false)',
+        )
+
+    def claim(
+        self, budget: tuple[str, ...], quota: int, window: int, where: str
+    ) -> None:
+        """Refuse a second rate for one budget (one scope, one rate)."""
+        found = self.rates.setdefault(budget, (quota, window, where))
+        if found[:2] != (quota, window):
+            kind, name = budget[:2]
+            raise ResourceConfigurationError(
+                f'{where}: the {kind} {name!r} already has the rate '
+                f'{found[0]} per {found[1]} seconds ({found[2]}); one '
+                f'{kind} has one rate, not {quota} per {window} seconds'
+            )
+
+
+def _safe_url(url: str) -> str:
+    """``url`` without its password, for the log."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition('@')[2]
+    return parts._replace(netloc=f'***@{netloc}').geturl()
+
+
+class Throttle:
+    """The budget one operation spends (see the module docstring)."""
+
+    __slots__ = (
+        'counters',
+        'prefix',
+        'quota',
+        'window',
+        'name',
+        'policy',
+        'proxies',
+    )
+
+    def __init__(
+        self,
+        counters: Counters,
+        *,
+        budget: tuple[str, str],
+        verb: str | None,
+        quota: int,
+        window: int,
+    ) -> None:
+        self.counters = counters
+        kind, name = budget
+        #: The storage key up to the client's part: kind, name and verb
+        #: (percent-escaped, so that no name can reach another's keys).
+        self.prefix = ':'.join(
+            ('restkit', kind, _escape(name), verb or '*', '')
+        )
+        self.quota = quota
+        self.window = window
+        #: The policy's name as a structured field String.
+        self.name = sf_string(name)
+        self.policy = f'{self.name};q={quota};w={window}'
+        self.proxies = counters.settings.trusted_proxies
+
+    def __call__(self, request: Any) -> None:
+        """Spend one request of the client's budget, or raise a 429."""
+        key = self.prefix + client_key(request, self.proxies)
+        spent = self.counters.spend(key, self.window)
+        if spent is None:
+            return  # fail-open: no RateLimit headers
+        count, reset = spent
+        quota = self.quota
+        remaining = quota - count if count < quota else 0
+        request.restkit_ratelimit = (
+            self.policy,
+            f'{self.name};r={remaining};t={reset}',
+        )
+        request.add_response_callback(add_ratelimit_headers)
+        if count > quota:
+            raise too_many_requests(max(reset, 1), self.name)
+
+
+def add_ratelimit_headers(request: Any, response: Any) -> None:
+    """The response callback of a request that reached a throttle."""
+    policy, current = request.restkit_ratelimit
+    response.headerlist.extend(
+        (('RateLimit-Policy', policy), ('RateLimit', current))
+    )
+
+
+def too_many_requests(retry_after: int, name: str) -> HTTPTooManyRequests:
+    return HTTPTooManyRequests(
+        detail=f'Too many requests: the budget {name} is spent; retry in '
+        f'{retry_after} second{"s" if retry_after != 1 else ""}.',
+        headers={'Retry-After': str(retry_after)},
+    )
+
+
+def client_key(request: Any, proxies: int) -> str:
+    """The client's part of a storage key: a digest of who asks.
+
+    The authenticated userid (any Pyramid security policy), else the
+    client address; tagged (``u``/``a``) so that a userid never counts
+    as an address, and hashed so that no value (long, or with any
+    character) can change the key's shape.
+    """
+    userid = request.authenticated_userid
+    if userid is not None:
+        ident = f'u\0{userid}'
+    else:
+        ident = 'a\0' + client_address(request.environ, proxies)
+    return hashlib.blake2b(
+        ident.encode('utf-8', 'surrogatepass'), digest_size=16
+    ).hexdigest()
+
+
+def client_address(environ: Mapping[str, Any], proxies: int) -> str:
+    """The client's address: ``REMOTE_ADDR``, or with ``proxies`` the
+    ``proxies``-th ``X-Forwarded-For`` entry from the right.
+
+    As Werkzeug's ``ProxyFix``: each trusted proxy appends the address it
+    got the request from, so the entry that many from the right is the
+    one the first trusted proxy saw.  Several ``X-Forwarded-For`` headers
+    arrive joined by commas (one list); empty list elements are ignored
+    (RFC 9110 section 5.6.1).  Too few entries, or one that is not an IP
+    address: ``REMOTE_ADDR``.
+    """
+    remote: str = environ.get('REMOTE_ADDR') or ''
+    if not proxies:
+        return remote
+    header = environ.get('HTTP_X_FORWARDED_FOR')
+    if not header:
+        return remote
+    entries = [entry for entry in header.split(',') if entry.strip()]
+    if len(entries) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-proxies].strip()))
+    except ValueError:
+        return remote
+
+
+def _escape(name: str) -> str:
+    """``name`` with ``%``, ``:`` and anything but printable ASCII
+    percent-escaped (UTF-8)."""
+    return ''.join(
+        char
+        if ' ' < char <= '~' and char not in '%:'
+        else ''.join(
+            f'%{byte:02X}' for byte in char.encode('utf-8', 'replace')
+        )
+        for char in name
+    )
+
+
+def sf_string(name: str) -> str:
+    """``name`` as a structured field String (RFC 9651 section 3.3.3).
+
+    Only printable ASCII may appear in one: other characters are
+    percent-escaped (UTF-8), ``%`` too; ``"`` and ``\\`` are escaped with
+    a backslash.
+    """
+    out = []
+    for char in name:
+        if char in '"\\':
+            out.append('\\' + char)
+        elif ' ' <= char <= '~' and char != '%':
+            out.append(char)
+        else:
+            out.extend(
+                f'%{byte:02X}' for byte in char.encode('utf-8', 'replace')
+            )
+    return '"' + ''.join(out) + '"'
