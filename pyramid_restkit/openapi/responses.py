@@ -43,6 +43,7 @@ from .conditional import statuses as conditional_statuses
 from .conditional import success_headers as conditional_headers
 from .jsonschema import REF
 from .patch import CONFLICT_DESCRIPTION
+from .throttling import add_throttle
 from .variants import TEXT_FORMATS
 
 if TYPE_CHECKING:  # the options table is configuration's
@@ -332,6 +333,8 @@ class Responses:
             unsupported['headers'] = {
                 'Accept-Patch': copy.deepcopy(ACCEPT_PATCH_HEADER)
             }
+        if operation.throttle is not None:
+            add_throttle(responses, operation.throttle, problems)
         return responses
 
     def content(

@@ -10,6 +10,7 @@ table and JSON.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pyramid_restkit.config.options import HTTP_OPTIONS
@@ -80,6 +81,15 @@ def http_options(options: Any, operation: Any = None) -> dict[str, Any]:
         for name, value in options.items()
         if name in HTTP_OPTIONS and value is not None
     }
+    if isinstance(options.throttle, Mapping):
+        # NOTE: the rate of this verb (HEAD rows show GET's options), and
+        # no throttle at all for a verb the mapping leaves out.
+        rate = options.throttle.get(options.verb)
+        if rate is None:
+            found.pop('throttle', None)
+            found.pop('throttle_scope', None)
+        else:
+            found['throttle'] = rate
     conditional = getattr(operation, 'conditional', None)
     if conditional is not None and conditional.validators:
         found['validators'] = [
@@ -96,7 +106,7 @@ def _cell(row: Row, key: str) -> str:
         return (
             '; '.join(
                 name if item is True else f'{name}={_http_value(item)}'
-                for name, item in value.items()
+                for name, item in _rates_unspaced(value).items()
             )
             or '-'
         )
@@ -105,6 +115,15 @@ def _cell(row: Row, key: str) -> str:
         names = [FORCED_PREFIX + n if n == forced else n for n in value]
         return ','.join(names) or '-'
     return '-' if value is None else str(value)
+
+
+def _rates_unspaced(found: dict[str, Any]) -> dict[str, Any]:
+    """``found`` with its rate written without spaces (``10 per 2
+    minutes``: ``10/2minutes``), as the table's cells have none."""
+    rate = found.get('throttle')
+    if not isinstance(rate, str):
+        return found
+    return {**found, 'throttle': rate.replace(' per ', '/').replace(' ', '')}
 
 
 def _http_value(value: Any) -> str:
