@@ -247,8 +247,9 @@ def challenges(exc: HTTPError, request: Any) -> list[str]:
     the challenges of the registered security policy (its
     ``challenges(request)``, see :mod:`pyramid_restkit.auth`).  Empty,
     the error is left as it is: a policy that cannot challenge answers
-    403 (a 401 without ``WWW-Authenticate`` breaks RFC 9110), and the
-    cross-origin refusal is a 403 whoever asks.
+    403 (a 401 without ``WWW-Authenticate`` breaks RFC 9110), and so
+    does every other ``HTTPForbidden``: the cross-origin refusal (no
+    ``result``, no mark) whoever asks, and one a resource raised.
     """
     if exc.code == 401:
         if 'WWW-Authenticate' in exc.headers:
@@ -257,8 +258,6 @@ def challenges(exc: HTTPError, request: Any) -> list[str]:
         getattr(exc, 'result', None) is None
         and not getattr(exc, 'restkit_challenge', False)
     ):
-        return []
-    elif getattr(exc, 'problem_extra', {}).get('reason') == 'cross-origin':
         return []
     elif request.authenticated_userid is not None:
         return []

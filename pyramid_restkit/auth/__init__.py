@@ -18,17 +18,13 @@ tells the whole story.
 
 from __future__ import annotations
 
-from .headers import MAX_AUTHORIZATION
 from .policies import (
-    AuthPolicy,
     BasicAuthPolicy,
     BearerTokenPolicy,
     MultiAuthPolicy,
 )
 
 __all__ = [
-    'MAX_AUTHORIZATION',
-    'AuthPolicy',
     'BasicAuthPolicy',
     'BearerTokenPolicy',
     'MultiAuthPolicy',

@@ -8,11 +8,14 @@ malformed ``Authorization`` headers are unauthenticated requests.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 import webtest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyramid.httpexceptions import HTTPForbidden, HTTPUnauthorized
 
 from pyramid_restkit.auth import (
@@ -369,3 +372,27 @@ def test_a_policy_without_challenges_answers_403(
     res = app.get('/posts/1', status=403)
     assert 'WWW-Authenticate' not in res.headers
     assert res.json['detail'] == 'GET is not allowed here for you.'
+
+
+@settings(
+    max_examples=150,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    raw=st.one_of(
+        st.binary(max_size=200),
+        st.binary(max_size=200).map(lambda b: b'Basic ' + b),
+        st.binary(max_size=200).map(lambda b: b'Basic ' + base64.b64encode(b)),
+        st.binary(max_size=200).map(lambda b: b'Bearer ' + b),
+    )
+)
+def test_any_header_is_a_200_or_a_401(multi_app, raw: bytes) -> None:
+    res = multi_app.get(
+        '/posts/1',
+        extra_environ={'HTTP_AUTHORIZATION': raw.decode('latin-1')},
+        expect_errors=True,
+    )
+    assert res.status_int in (200, 401), res.text
+    if res.status_int == 401:
+        assert len(res.headers.getall('WWW-Authenticate')) == 2
+        assert res.json['status'] == 401

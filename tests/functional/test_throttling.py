@@ -13,14 +13,13 @@ import re
 import time
 from typing import Any
 
-import limits.storage.memory
+import colander
 import pytest
 import webtest
 import yaml
-from pyramid.security import Allowed, Denied
-import colander
 from pyramid.config import Configurator
 from pyramid.exceptions import ConfigurationError
+from pyramid.security import Allowed, Denied
 
 from pyramid_restkit import operation, throttling
 from pyramid_restkit.errors import ResourceConfigurationError
@@ -288,7 +287,9 @@ def test_trusted_proxies_through_the_app() -> None:
         settings={'restkit.trusted_proxies': '1'},
     )
     proxy = {'REMOTE_ADDR': '10.0.0.1'}
-    app.get('/posts', headers={'X-Forwarded-For': '1.1.1.1'}, extra_environ=proxy)
+    app.get(
+        '/posts', headers={'X-Forwarded-For': '1.1.1.1'}, extra_environ=proxy
+    )
     app.get(
         '/posts',
         headers={'X-Forwarded-For': '1.1.1.1'},
@@ -303,12 +304,14 @@ def test_trusted_proxies_through_the_app() -> None:
         extra_environ=proxy,
     )
     # No usable entry: the proxy's own address.
-    app.get('/posts', headers={'X-Forwarded-For': 'bogus'}, extra_environ=proxy)
+    app.get(
+        '/posts', headers={'X-Forwarded-For': 'bogus'}, extra_environ=proxy
+    )
     app.get('/posts', extra_environ=proxy, status=429)
 
 
 class Clock:
-    """``time.time`` of limits' memory storage and of the kit, by hand."""
+    """``time.time`` of the kit's throttle, by hand."""
 
     def __init__(self) -> None:
         self.now = time.time()
@@ -320,7 +323,6 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(limits.storage.memory, 'time', clock)
     monkeypatch.setattr(throttling, 'time', clock)
     return clock
 
@@ -366,9 +368,7 @@ def test_throttle_before_negotiation_and_body() -> None:
     # carry the headers.
     res = app.get('/posts', headers={'Accept': 'text/x-nothing'}, status=406)
     assert headers_of(res)[1]['r'] == '1'
-    res = app.post(
-        '/posts', '{', content_type='application/json', status=400
-    )
+    res = app.post('/posts', '{', content_type='application/json', status=400)
     assert headers_of(res)[1]['r'] == '0'
     # Over the budget, 429 comes first: no 406, 415 or 400.
     app.get('/posts', headers={'Accept': 'text/x-nothing'}, status=429)
@@ -434,7 +434,8 @@ def test_yaml_declares_throttles(tmp_path: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    'rate', ['0/minute', '10/fortnight', '1/second; 5/minute', 10, '5/0 seconds']
+    'rate',
+    ['0/minute', '10/fortnight', '1/second; 5/minute', 10, '5/0 seconds'],
 )
 def test_bad_rate(rate: Any) -> None:
     with pytest.raises(ResourceConfigurationError, match='throttle'):
@@ -444,7 +445,11 @@ def test_bad_rate(rate: Any) -> None:
 def test_two_rates_for_one_scope() -> None:
     with pytest.raises(ConfigurationError, match="scope 'api'"):
         build(
-            (Posts, '/posts', {'throttle': '3/minute', 'throttle_scope': 'api'}),
+            (
+                Posts,
+                '/posts',
+                {'throttle': '3/minute', 'throttle_scope': 'api'},
+            ),
             (
                 Comments,
                 '/comments',

@@ -50,12 +50,14 @@ def test_throttled_operations_document_429_and_headers(config, make_app):
     policy = get['200']['headers']['RateLimit-Policy']['schema']['example']
     assert policy == '"posts";q=2;w=60'
     post = doc['paths']['/posts']['post']['responses']
-    assert post['201']['headers']['RateLimit-Policy']['schema'][
-        'example'
-    ] == ('"posts";q=5;w=3600')
+    assert post['201']['headers']['RateLimit-Policy']['schema']['example'] == (
+        '"posts";q=5;w=3600'
+    )
     delete = doc['paths']['/posts']['delete']['responses']
     assert '429' not in delete
-    assert not any('RateLimit' in r.get('headers', {}) for r in delete.values())
+    assert not any(
+        'RateLimit' in r.get('headers', {}) for r in delete.values()
+    )
     # What the application sends matches the document.
     for _ in range(2):
         res = app.get('/posts')
