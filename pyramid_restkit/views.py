@@ -144,7 +144,9 @@ class Operation:
         #: route has a GET (set at commit, config/operations.py).
         self.documents: PatchDocuments | None = None
         #: The budget the operation spends (``throttle=``; set at commit,
-        #: config/operations.py); ``None``: not throttled.
+        #: config/operations.py, with a class that spends it first:
+        #: :class:`pyramid_restkit.throttling.Throttled`); ``None``: not
+        #: throttled, and nothing runs.
         self.throttle: Throttle | None = None
 
     def __call__(self, context: Any, request: Any) -> Response:
@@ -152,11 +154,6 @@ class Operation:
         # negotiation, the schema, the resource) meets a query string
         # that request.GET cannot decode.
         check_query(request)
-        throttle = self.throttle
-        if throttle is not None:
-            # NOTE: after the permission (Pyramid checked it), before
-            # negotiation and the body: API.md's 401/403, 429, 406...
-            throttle(request)
         media = self.forced
         vary = False
         if media is None:

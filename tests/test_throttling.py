@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import sys
@@ -24,6 +25,8 @@ from pyramid_restkit.config.values import _RATE, _rate
 from pyramid_restkit.errors import ResourceConfigurationError
 from pyramid_restkit.interfaces import IRestkitRoutes
 
+#: Seconds a thread of a race may wait for the others.
+WAIT = 30
 #: A port nothing listens on: connections are refused at once.
 REFUSED = 'redis://127.0.0.1:1/0'
 
@@ -45,18 +48,30 @@ def make(settings: dict[str, Any], throttle: str = '5/minute') -> Any:
 
 @pytest.fixture
 def switching() -> Iterator[None]:
-    """Switch threads as often as the interpreter can."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
+    """No collections during a race.
+
+    NOTE: a finalizer of an object left by an earlier test, run in one
+    of the racing threads, is no part of the test (the whole suite once
+    hung in one, every thread waiting on a lock).
+    """
+    gc.collect()
+    gc.disable()
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        gc.enable()
 
 
 def race(action: Callable[[], Any], clients: int = 20) -> list[Any]:
-    """Run ``action`` in ``clients`` threads at once; their results."""
-    start = threading.Barrier(clients)
+    """Run ``action`` in ``clients`` threads at once, switching threads
+    as often as the interpreter can; their results.
+
+    NOTE: the tiny switch interval is set once every thread waits at the
+    start: under coverage, a thread that starts meanwhile may fail to
+    install its trace function (CPython 3.11: "Cannot install a trace
+    function while another trace function is being installed").
+    """
+    start = threading.Barrier(clients + 1, timeout=WAIT)
     results: list[Any] = []
 
     def client() -> None:
@@ -66,8 +81,17 @@ def race(action: Callable[[], Any], clients: int = 20) -> list[Any]:
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    deadline = time.monotonic() + WAIT
+    while start.n_waiting < clients and time.monotonic() < deadline:
+        time.sleep(0.001)
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        start.wait()
+        for thread in threads:
+            thread.join(WAIT)
+    finally:
+        sys.setswitchinterval(before)
     assert len(results) == clients
     return results
 
@@ -102,19 +126,16 @@ def test_concurrent_requests_get_distinct_counts(switching: None) -> None:
 def test_counters_are_exact_under_threads(switching: None) -> None:
     counters = throttling.Counters(throttling.ThrottleSettings())
     counters.start()
-    seen: list[int] = []
 
-    def spend() -> None:
+    def spend() -> list[int]:
+        seen = []
         for _ in range(5000):
             spent = counters.spend('k', 60)
             assert spent is not None
             seen.append(spent[0])
+        return seen
 
-    threads = [threading.Thread(target=spend) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    seen = [count for counts in race(spend, 8) for count in counts]
     # One atomic step a request: every count once, none skipped.
     assert sorted(seen) == list(range(1, 40001))
 
@@ -264,3 +285,24 @@ def test_escaped_names_never_meet(first: str, second: str) -> None:
     if first != second:
         assert throttling._escape(first) != throttling._escape(second)
         assert ':' not in throttling._escape(first)
+
+
+def test_memory_drops_ended_windows_as_it_grows() -> None:
+    memory = throttling.MemoryCounters()
+    for i in range(1024):
+        assert memory.incr(f'old{i}', 10, 0.0) == (1, 10.0)
+    assert memory.incr('old0', 10, 5.0) == (2, 10.0)
+    # The table is full: a new key sweeps the ended windows out.
+    assert memory.incr('new', 100, 20.0) == (1, 120.0)
+    assert set(memory.entries) == {'new'}
+    # Full of live windows: a sweep keeps them, and the next waits until
+    # the table has doubled.
+    for i in range(1100):
+        memory.incr(f'live{i}', 100, 20.0)
+    assert len(memory.entries) == 1101
+    for i in range(1100):
+        memory.incr(f'more{i}', 10, 20.0)
+    assert len(memory.entries) == 2201
+    # (no sweep before 4096 entries: the ended 'more' windows stay)
+    assert memory.incr('last', 100, 40.0) == (1, 140.0)
+    assert len(memory.entries) == 2202

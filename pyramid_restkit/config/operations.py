@@ -29,7 +29,7 @@ from ..schemas import (
     read_only_fields,
 )
 from ..settings import Settings
-from ..throttling import Counters, Throttle
+from ..throttling import Counters, Throttle, throttled_class
 from ..versioning import Versioning
 from ..views import Operation, RouteInfo, View, options_view
 from .options import Options
@@ -178,7 +178,12 @@ def build_operation(
     if kind is not Operation:
         _collection(operation, opts, settings, where)
     if opts.throttle is not None:
-        operation.throttle = _throttle(cls, attr, opts, resource, table, where)
+        throttle = _throttle(cls, attr, opts, resource, table, where)
+        if throttle is not None:
+            # PERF: a class that spends the budget first; operations
+            # without a rate run none of it (pyramid_restkit.throttling).
+            operation.__class__ = throttled_class(kind)
+            operation.throttle = throttle
     return operation
 
 

@@ -552,3 +552,32 @@ def test_prestkit_shows_each_verbs_rate() -> None:
     }
     line = format_table([row]).splitlines()[2]
     assert 'throttle=10/2minutes; throttle_scope=reads' in line
+
+
+def test_option_edge_values(tmp_path: Any) -> None:
+    # None is no throttle; a verb the kit does not throttle is refused.
+    res = build((Posts, '/posts', {'throttle': None})).get('/posts')
+    assert 'RateLimit' not in res.headers
+    for verb in ('HEAD', 'OPTIONS', 'TRACE'):
+        with pytest.raises(ResourceConfigurationError, match=repr(verb)):
+            build((Posts, '/posts', {'throttle': {verb: '1/minute'}}))
+    # YAML takes a plain rate as well as a mapping.
+    path = tmp_path / 'api.yaml'
+    path.write_text(
+        'version: 1\n'
+        'resources:\n'
+        '  - name: posts\n'
+        f'    class: {__name__}.Posts\n'
+        '    collection_path: /posts\n'
+        '    throttle: 1 per minute\n'
+    )
+    config = Configurator(autocommit=False)
+    config.include('pyramid_restkit')
+    config.load_resources(str(path))
+    app = webtest.TestApp(config.make_wsgi_app())
+    assert headers_of(app.get('/posts'))[0] == {
+        'name': 'posts',
+        'q': '1',
+        'w': '60',
+    }
+    app.post_json('/posts', {}, status=429)
