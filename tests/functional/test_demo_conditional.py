@@ -17,7 +17,6 @@ from httplint import HttpRequestLinter, HttpResponseLinter, levels
 from webtest import TestApp
 from webtest.response import TestResponse
 
-
 #: Writing needs a login: every request logs in as alice, who writes
 #: the posts (HTTP Basic; test_demo_security.py tests the logins).
 ALICE = 'Basic ' + base64.b64encode(b'alice:wonderland').decode('ascii')
