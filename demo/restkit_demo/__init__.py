@@ -21,7 +21,9 @@ from pyramid.router import Router
 
 from restkit_demo.db import initialize
 from restkit_demo.resources.comments import Comments
+from restkit_demo.resources.tokens import Me, Tokens
 from restkit_demo.schemas import CommentOut
+from restkit_demo.security import post_context
 from restkit_demo.views import not_found, undecodable_path
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,9 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
 
     The ``restkit_demo.database`` setting names the SQLite file (default:
     ``var/demo.sqlite`` beside the ini file); its directory and tables are
-    created when missing.
+    created when missing, with the demo users.  The
+    ``restkit_demo.token_lifetime`` setting gives the seconds a bearer
+    token lasts (default: 3600).
     """
     here = global_config.get('here') or os.getcwd()
     settings.setdefault(
@@ -57,6 +61,9 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
     initialize(settings['restkit_demo.database'])
     with Configurator(settings=settings) as config:
         config.include('pyramid_restkit')
+        # Who the client is (Basic or a bearer token) and what it may do
+        # (ACLs): restkit_demo.security.
+        config.include('restkit_demo.security')
         # Posts: declared with ``@resource`` and found by the scan.
         config.scan('restkit_demo.resources.posts')
         # Comments: registered imperatively, the same keywords (the
@@ -65,11 +72,24 @@ def main(global_config: dict[str, Any], **settings: Any) -> Router:
             Comments,
             collection_path='/posts/{post_id:[0-9]+}/comments',
             path='/posts/{post_id:[0-9]+}/comments/{id:[0-9]+}',
+            # The post's author may delete its comments.
+            factory=post_context,
             response_schema=CommentOut,
             summary='Comments on a post',
             tags=('comments',),
             responses={404: 'There is no such post or comment.'},
             media_options={'xml': {'root': 'comment'}},
+        )
+        # Logging in once: a bearer token for a password, and who am I.
+        config.add_resource(
+            Tokens,
+            collection_path='/tokens',
+            path='/tokens/current',
+            summary='Bearer tokens',
+            tags=('login',),
+        )
+        config.add_resource(
+            Me, path='/me', summary='The current user', tags=('login',)
         )
         # NOTE: a URL no route matches (/posts/abc: ids are digits) is a
         # 404 problem too, not Pyramid's HTML page, and a path that is not

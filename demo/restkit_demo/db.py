@@ -1,5 +1,9 @@
 """SQLite persistence: schema creation and one connection per request.
 
+``initialize`` creates the tables, migrates a database made by an older
+demo (posts without ``version`` or ``author``, no users or tokens) and
+seeds the demo users (``DEMO_USERS``) when they are missing.
+
 The connection is opened the first time a view asks for it and is tied to
 the request's lifetime with Pyramid's callbacks: a response callback
 commits (success) or rolls back (any error response), and a finished
@@ -12,14 +16,24 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import closing
+from datetime import datetime, timezone
 
 from pyramid.request import Request
 from pyramid.response import Response
+
+from restkit_demo.passwords import hash_password
 
 #: ``request.environ`` key of the open connection.
 _CONNECTION_KEY = 'restkit_demo.db.connection'
 #: ``request.environ`` key set once the transaction has been ended.
 _DONE_KEY = 'restkit_demo.db.done'
+
+#: The users every database gets: (username, password), documented in
+#: demo/README.md and development.ini.  Demo passwords: public.
+DEMO_USERS = (('alice', 'wonderland'), ('bob', 'builder'))
+#: The author a migration gives the posts written before posts had one:
+#: the first demo user, so that someone may still edit them.
+LEGACY_AUTHOR = DEMO_USERS[0][0]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -29,7 +43,8 @@ CREATE TABLE IF NOT EXISTS posts (
     tags TEXT NOT NULL DEFAULT '[]',
     published INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
-    version INTEGER NOT NULL DEFAULT 1
+    version INTEGER NOT NULL DEFAULT 1,
+    author TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS comments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,6 +54,19 @@ CREATE TABLE IF NOT EXISTS comments (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS comments_post_id ON comments (post_id);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL UNIQUE,
+    password TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_user_id ON tokens (user_id);
 """
 
 
@@ -53,7 +81,11 @@ def connect(path: str) -> sqlite3.Connection:
 
 
 def initialize(path: str) -> None:
-    """Create the directory of ``path`` and the schema, if missing."""
+    """Create the directory of ``path`` and the schema, if missing.
+
+    Migrates a database that an older demo made and adds the demo users
+    it lacks (hashing only their passwords: a second run costs nothing).
+    """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     with closing(connect(path)) as conn:
@@ -67,7 +99,40 @@ def initialize(path: str) -> None:
                 'ALTER TABLE posts'
                 ' ADD COLUMN version INTEGER NOT NULL DEFAULT 1'
             )
+        if 'author' not in columns:
+            # NOTE: a database made before posts had authors: SQLite adds
+            # a NOT NULL column only with a default, which names who may
+            # edit the old posts from now on (LEGACY_AUTHOR).
+            conn.execute(
+                'ALTER TABLE posts ADD COLUMN author TEXT NOT NULL'
+                f" DEFAULT '{LEGACY_AUTHOR}'"
+            )
+        seed_users(conn)
         conn.commit()
+
+
+def seed_users(conn: sqlite3.Connection) -> None:
+    """Add the users of ``DEMO_USERS`` that ``conn``'s database lacks.
+
+    An existing user keeps their password, changed or not.
+    """
+    existing = {
+        row['username'] for row in conn.execute('SELECT username FROM users')
+    }
+    for username, password in DEMO_USERS:
+        if username not in existing:
+            # NOTE: OR IGNORE: two processes starting at once (workers
+            # of one server) may both find the user missing.
+            conn.execute(
+                'INSERT OR IGNORE INTO users (username, password, created_at)'
+                ' VALUES (?, ?, ?)',
+                (username, hash_password(password), utcnow().isoformat()),
+            )
+
+
+def utcnow() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(timezone.utc)
 
 
 def get_connection(request: Request) -> sqlite3.Connection:

@@ -46,6 +46,9 @@ class PostOut(colander.MappingSchema):
     tags = Tags()
     published = colander.SchemaNode(colander.Boolean())
     created_at = colander.SchemaNode(colander.DateTime())
+    #: The userid of the user who created it; read-only (the input
+    #: schemas lack it: sent back in a PUT, it is dropped).
+    author = colander.SchemaNode(colander.String())
 
 
 class PostPath(colander.MappingSchema):
@@ -116,4 +119,28 @@ class CommentOut(colander.MappingSchema):
     post_id = colander.SchemaNode(colander.Integer())
     author = colander.SchemaNode(colander.String())
     body = colander.SchemaNode(colander.String())
+    created_at = colander.SchemaNode(colander.DateTime())
+
+
+class TokenOut(colander.MappingSchema):
+    """A new bearer token (``POST /tokens``), as OAuth 2.0 names it.
+
+    The token itself is shown this once: the server keeps its SHA-256.
+    """
+
+    access_token = colander.SchemaNode(colander.String())
+    token_type = colander.SchemaNode(
+        colander.String(), validator=colander.OneOf(['Bearer'])
+    )
+    expires_in = colander.SchemaNode(colander.Integer())
+    expires_at = colander.SchemaNode(colander.DateTime())
+
+
+class MeOut(colander.MappingSchema):
+    """Who the client is logged in as (``GET /me``)."""
+
+    userid = colander.SchemaNode(colander.String())
+    login = colander.SchemaNode(
+        colander.String(), validator=colander.OneOf(['password', 'token'])
+    )
     created_at = colander.SchemaNode(colander.DateTime())

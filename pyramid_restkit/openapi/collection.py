@@ -39,15 +39,29 @@ LINK_HEADER: dict[str, Any] = {
     'schema': {'type': 'string'},
 }
 
+#: The largest page number or offset the kit reads: more than 18 digits
+#: is out of range (pyramid_restkit.pagination.int_parameter).
+MAX_POSITION = 10**18 - 1
+
 #: The position parameters of the built-in styles: their schema, and
 #: what they say.
 POSITIONS: dict[str, tuple[dict[str, Any], str]] = {
     'page': (
-        {'type': 'integer', 'minimum': 1, 'default': 1},
+        {
+            'type': 'integer',
+            'minimum': 1,
+            'maximum': MAX_POSITION,
+            'default': 1,
+        },
         'The page number, from 1 (past the last page: no items).',
     ),
     'offset': (
-        {'type': 'integer', 'minimum': 0, 'default': 0},
+        {
+            'type': 'integer',
+            'minimum': 0,
+            'maximum': MAX_POSITION,
+            'default': 0,
+        },
         'How many items to skip, from 0.',
     ),
     'cursor': (

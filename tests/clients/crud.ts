@@ -1,5 +1,5 @@
-// Create, list, update and delete a post of the demo through a client
-// generated from its OpenAPI document: openapi-typescript writes api.d.ts
+// Log in, then create, list, update and delete a post of the demo through a
+// client generated from its OpenAPI document: openapi-typescript writes api.d.ts
 // (beside this file, in a temporary folder), openapi-fetch sends the
 // requests.  tests/functional/test_generated_clients.py type-checks it
 // (tsc --noEmit), compiles it and runs it with node against the demo:
@@ -10,6 +10,10 @@ import type { components, paths } from './api.js';
 
 type Post = components['schemas']['PostOut'];
 type Problem = components['schemas']['Problem'];
+type Token = components['schemas']['TokenOut'];
+
+// A demo user (demo/README.md): writing needs a login.
+const PASSWORD_LOGIN = `Basic ${btoa('alice:wonderland')}`;
 
 function check(condition: boolean, message: string): asserts condition {
   if (!condition) {
@@ -18,7 +22,24 @@ function check(condition: boolean, message: string): asserts condition {
 }
 
 async function main(baseUrl: string): Promise<void> {
-  const client = createClient<paths>({ baseUrl });
+  // Anonymous: refused with a challenge; a password gets a bearer token.
+  const anonymous = createClient<paths>({ baseUrl });
+  const refused = await anonymous.POST('/posts', {
+    body: { title: 'Anonymous', body: 'No login.' },
+  });
+  check(refused.response.status === 401, `anonymous: ${refused.response.status}`);
+  check(refused.response.headers.get('WWW-Authenticate') !== null,
+        'a challenge');
+  const login = await anonymous.POST('/tokens', {
+    headers: { Authorization: PASSWORD_LOGIN },
+  });
+  const token: Token | undefined = login.data;
+  check(token !== undefined, `login: ${login.response.status}`);
+  check(token.token_type === 'Bearer', `token type: ${token.token_type}`);
+  const client = createClient<paths>({
+    baseUrl,
+    headers: { Authorization: `Bearer ${token.access_token}` },
+  });
 
   const created = await client.POST('/posts', {
     body: { title: 'From TypeScript', body: 'Generated client.' },
@@ -28,6 +49,7 @@ async function main(baseUrl: string): Promise<void> {
   check(post !== undefined, 'create: no body');
   check(post.title === 'From TypeScript', `create: ${post.title}`);
   check(post.published === false && post.tags.length === 0, 'defaults');
+  check(post.author === 'alice', `author: ${post.author}`);
   const location: string | null = created.response.headers.get('Location');
   check(location !== null && location.endsWith(`/posts/${post.id}`),
         `Location: ${location}`);
@@ -63,6 +85,10 @@ async function main(baseUrl: string): Promise<void> {
   });
   check(gone.response.status === 404 && gone.error?.status === 404,
         `gone: ${gone.response.status}`);
+  const revoked = await client.DELETE('/tokens/current');
+  check(revoked.response.status === 204, `revoke: ${revoked.response.status}`);
+  const after = await client.GET('/me');
+  check(after.response.status === 401, `revoked: ${after.response.status}`);
   console.log(`created, listed, patched and deleted post ${post.id}`);
 }
 

@@ -5,11 +5,17 @@ The demo is the package ``restkit_demo``, a project of its own in
 installs (``make``'s ``.installed`` rule, editable): the tests import the
 installed package, as ``pserve`` does, not a path of the source tree.
 How it is served (its ini file, the Pyramid scripts, the start-up
-message, the access log) is tested in ``test_demo_project.py``.
+message, the access log) is tested in ``test_demo_project.py``, its
+logins, permissions and throttle in ``test_demo_security.py``.
+
+Writing needs a login: the application of these tests logs in as the
+demo user alice (a bearer token, sent by every request), who creates
+the posts and so may change them.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Callable
@@ -29,7 +35,15 @@ from restkit_demo.db import get_connection, initialize
 from webtest import TestApp
 from webtest.response import TestResponse
 
-POST_FIELDS = {'id', 'title', 'body', 'tags', 'published', 'created_at'}
+POST_FIELDS = {
+    'id',
+    'title',
+    'body',
+    'tags',
+    'published',
+    'created_at',
+    'author',
+}
 COMMENT_FIELDS = {'id', 'post_id', 'author', 'body', 'created_at'}
 PROBLEM_MEMBERS = {'type', 'title', 'status', 'detail'}
 
@@ -42,13 +56,35 @@ def database(tmp_path: Path) -> Path:
     return tmp_path / 'var' / 'x.sqlite'
 
 
+def basic(username: str, password: str) -> str:
+    """An ``Authorization`` header for HTTP Basic."""
+    pair = f'{username}:{password}'.encode()
+    return 'Basic ' + base64.b64encode(pair).decode('ascii')
+
+
+def logged_in(app: TestApp) -> TestApp:
+    """``app``, each request of which carries a bearer token of alice."""
+    res = app.post('/tokens', headers={'Authorization': basic(*ALICE)})
+    token = res.json['access_token']
+    app.extra_environ['HTTP_AUTHORIZATION'] = f'Bearer {token}'
+    return app
+
+
+#: A demo user (seeded by restkit_demo.db.initialize).
+ALICE = ('alice', 'wonderland')
+
+
 @pytest.fixture
 def make_demo(database: Path) -> AppFactory:
-    """Build a new demo application on the test database."""
+    """Build a new demo application on the test database, logged in."""
 
     def make() -> TestApp:
-        return TestApp(
-            restkit_demo.main({}, **{'restkit_demo.database': str(database)})
+        return logged_in(
+            TestApp(
+                restkit_demo.main(
+                    {}, **{'restkit_demo.database': str(database)}
+                )
+            )
         )
 
     return make
@@ -110,6 +146,7 @@ def allowed(res: TestResponse) -> set[str]:
 COUNTS = {
     'posts': 'SELECT COUNT(*) FROM posts',
     'comments': 'SELECT COUNT(*) FROM comments',
+    'users': 'SELECT COUNT(*) FROM users',
 }
 
 
@@ -129,6 +166,7 @@ def test_main_creates_the_directory_and_the_schema(
     assert database.is_file()
     assert count(database, 'posts') == 0
     assert count(database, 'comments') == 0
+    assert count(database, 'users') == 2
 
 
 def test_create_post(app: TestApp) -> None:
@@ -144,6 +182,7 @@ def test_create_post(app: TestApp) -> None:
     assert post['body'] == 'First post.'
     assert post['tags'] == []
     assert post['published'] is False
+    assert post['author'] == 'alice'
     created = datetime.fromisoformat(post['created_at'])
     assert created.tzinfo is not None
     assert app.get(res.headers['Location']).json == post
@@ -154,6 +193,21 @@ def test_create_post_with_every_field(app: TestApp) -> None:
     assert post['tags'] == ['pyramid', 'rest']
     assert post['published'] is True
     assert post['body'] == ''
+
+
+def test_the_author_is_read_only(app: TestApp) -> None:
+    """The author is who logged in; a body naming one is not obeyed.
+
+    ``author`` is in the output schema, not in the input one: sent back
+    (a client PUTs what it GOT), it is dropped, not refused.
+    """
+    post = new_post(app, author='bob')
+    assert post['author'] == 'alice'
+    url = f'/posts/{post["id"]}'
+    assert app.put_json(url, {**post, 'author': 'bob'}).json['author'] == (
+        'alice'
+    )
+    assert app.patch_json(url, {'author': 'bob'}).json['author'] == 'alice'
 
 
 def test_post_round_trip(app: TestApp) -> None:
@@ -395,7 +449,7 @@ def test_a_path_that_is_not_utf8_is_a_400_problem(app: TestApp) -> None:
         ),
         ({'title': 't', 'body': 'b', 'tags': ['ok', 3]}, {('body', 'tags.1')}),
         ({'title': 't', 'body': 'b', 'tags': 'a'}, {('body', 'tags')}),
-        ({'title': 't', 'body': 'b', 'author': 'me'}, {('body', 'author')}),
+        ({'title': 't', 'body': 'b', 'editor': 'me'}, {('body', 'editor')}),
     ],
 )
 def test_create_post_validation_errors(
@@ -606,8 +660,8 @@ def _write_app(database: Path) -> TestApp:
 
     def write(request: Request) -> Response:
         get_connection(request).execute(
-            'INSERT INTO posts (title, body, created_at)'
-            " VALUES ('t', 'b', '2020-01-01T00:00:00+00:00')"
+            'INSERT INTO posts (title, body, created_at, author)'
+            " VALUES ('t', 'b', '2020-01-01T00:00:00+00:00', 'alice')"
         )
         how = request.matchdict['how']
         if how == 'conflict':

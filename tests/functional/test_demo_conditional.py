@@ -7,6 +7,7 @@ time; each response is fed with the request it answered.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,17 @@ from httplint import HttpRequestLinter, HttpResponseLinter, levels
 from webtest import TestApp
 from webtest.response import TestResponse
 
+#: Writing needs a login: every request logs in as alice, who writes
+#: the posts (HTTP Basic; test_demo_security.py tests the logins).
+ALICE = 'Basic ' + base64.b64encode(b'alice:wonderland').decode('ascii')
+
 
 @pytest.fixture
 def app(tmp_path: Path) -> TestApp:
     database = tmp_path / 'var' / 'x.sqlite'
     return TestApp(
-        restkit_demo.main({}, **{'restkit_demo.database': str(database)})
+        restkit_demo.main({}, **{'restkit_demo.database': str(database)}),
+        extra_environ={'HTTP_AUTHORIZATION': ALICE},
     )
 
 
@@ -158,20 +164,25 @@ def test_httplint_on_a_428(tmp_path: Path) -> None:
     from restkit_demo.db import initialize
     from restkit_demo.resources.posts import Posts
     from restkit_demo.schemas import PostOut, PostSchema
+    from restkit_demo.security import post_context
 
     database = str(tmp_path / 'x.sqlite')
     initialize(database)
     config = Configurator(settings={'restkit_demo.database': database})
     config.include('pyramid_restkit')
+    config.include('restkit_demo.security')
     config.add_resource(
         Posts,
         collection_path='/posts',
         path='/posts/{id:[0-9]+}',
+        factory=post_context,
         schema=PostSchema,
         response_schema=PostOut,
         require_if_match=True,
     )
-    app = TestApp(config.make_wsgi_app())
+    app = TestApp(
+        config.make_wsgi_app(), extra_environ={'HTTP_AUTHORIZATION': ALICE}
+    )
     url, tag = new_post(app)
     res = app.delete(url, status=428)
     assert res.json['status'] == 428

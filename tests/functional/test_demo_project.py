@@ -13,6 +13,7 @@ and not in the source tree.  The application behind it is tested in
 
 from __future__ import annotations
 
+import base64
 import importlib.metadata
 import importlib.util
 import logging
@@ -44,13 +45,19 @@ INI = ROOT / 'demo' / 'development.ini'
 BIN = Path(sys.executable).parent
 #: What the ini file's [server:main] listens on.
 SERVED = 'http://127.0.0.1:6543'
+PATHS = '/tags, /posts, /posts/{post_id}/comments, /tokens, /me'
 STARTUP = [
-    f'Demo blog API at {SERVED} (/tags, /posts, /posts/{{post_id}}/comments)',
+    f'Demo blog API at {SERVED} ({PATHS})',
     f'OpenAPI document: {SERVED}/openapi.json',
     f'Docs page: {SERVED}/docs',
 ]
 ACCESS = 'restkit_demo.access'
 TWEEN = 'restkit_demo.accesslog.access_log_tween_factory'
+#: Writing needs a login: alice's, with HTTP Basic.
+ALICE = {
+    'HTTP_AUTHORIZATION': 'Basic '
+    + base64.b64encode(b'alice:wonderland').decode('ascii')
+}
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +125,7 @@ def test_get_app_loads_the_entry_point(ini: str, tmp_path: Path) -> None:
     # top of the tween chain.
     tweens = app.registry.getUtility(ITweens).implicit()
     assert tweens[0][0] == TWEEN
-    test = TestApp(app)
+    test = TestApp(app, extra_environ=ALICE)
     test.post_json('/posts', {'title': 'Hi', 'body': 'b'}, status=201)
     assert test.get('/posts').json['total'] == 1
     assert test.get('/openapi.json').json['info']['title'] == 'Demo blog API'
@@ -126,7 +133,7 @@ def test_get_app_loads_the_entry_point(ini: str, tmp_path: Path) -> None:
 
 
 def test_the_ini_file_allows_one_cors_origin(ini: str) -> None:
-    test = TestApp(get_app(ini))
+    test = TestApp(get_app(ini), extra_environ=ALICE)
     page = 'http://localhost:8000'
     preflight = test.options(
         '/posts',
@@ -189,7 +196,7 @@ def test_startup_message_without_an_ini_file(
     with caplog.at_level(logging.INFO, logger='restkit_demo'):
         restkit_demo.main({}, **{'restkit_demo.database': database})
     assert messages(caplog, 'restkit_demo') == [
-        'Demo blog API: /tags, /posts, /posts/{post_id}/comments',
+        f'Demo blog API: {PATHS}',
         'OpenAPI document: /openapi.json',
         'Docs page: /docs',
     ]
@@ -303,7 +310,7 @@ def logged(tmp_path: Path) -> TestApp:
             'pyramid.includes': 'restkit_demo.accesslog',
         },
     )
-    return TestApp(app, extra_environ={'REMOTE_ADDR': '192.0.2.7'})
+    return TestApp(app, extra_environ={'REMOTE_ADDR': '192.0.2.7', **ALICE})
 
 
 def access_lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -458,9 +465,35 @@ def test_proutes(ini: str) -> None:
 def test_pviews(ini: str) -> None:
     done = script('pviews', ini, '/posts/7')
     assert done.returncode == 0, done.stderr
-    assert 'route name: posts.item' in done.stdout
-    assert 'restkit_demo.resources.posts.Posts' in done.stdout
-    assert 'request_method = DELETE,GET,HEAD,OPTIONS,PATCH,PUT' in done.stdout
+    # The post's context (its ACL), then one view per permission: the
+    # reads need none, the writes ``edit`` (pviews shows a route's views
+    # without the route's name when there are several).
+    assert 'context: <restkit_demo.security.PostContext' in done.stdout
+    views = done.stdout.split('View:')[1:]
+    assert [view.split() for view in views] == [
+        [
+            '-----',
+            'restkit_demo.resources.posts.Posts',
+            'view',
+            'predicates',
+            '(request_method',
+            '=',
+            'GET,HEAD,OPTIONS)',
+        ],
+        [
+            '-----',
+            'restkit_demo.resources.posts.Posts',
+            'required',
+            'permission',
+            '=',
+            'edit',
+            'view',
+            'predicates',
+            '(request_method',
+            '=',
+            'DELETE,PATCH,PUT)',
+        ],
+    ]
     # Ids are digits: no route, no view.
     done = script('pviews', ini, '/posts/abc')
     assert done.returncode == 0, done.stderr
@@ -473,7 +506,7 @@ def test_prestkit(ini: str) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].split()[:3] == ['Resource', 'Route', 'Pattern']
     rows = [line.split() for line in lines[2:]]
-    assert len(rows) == 24
+    assert len(rows) == 31
     get = next(r for r in rows if r[1] == 'posts.item' and r[3] == 'GET')
     assert get[2] == '/posts/{id:[0-9]+}'
     assert get[4:6] == ['get', 'PostRequest']

@@ -7,9 +7,10 @@ there) that listens on a free port of 127.0.0.1 and publishes only JSON
 clients).  Then, from ``/openapi.json``:
 
 * openapi-python-client (PyPI) generates a Python client, with no
-  warning; the test imports it and creates, lists, updates and deletes a
-  post with it (``raise_on_unexpected_status``: a status the document
-  does not list fails);
+  warning; the test imports it, gets a bearer token with a password
+  (HTTP Basic) and creates, lists, updates and deletes a post with it
+  (``raise_on_unexpected_status``: a status the document does not list
+  fails);
 * openapi-typescript (npm) generates the types of a TypeScript client,
   ``tests/clients/crud.ts`` uses them with openapi-fetch; ``tsc
   --noEmit`` (strict) finds no error; compiled, node runs it against
@@ -24,6 +25,7 @@ code: nothing is written to the source tree.  Without Node.js and npm
 
 from __future__ import annotations
 
+import base64
 import importlib
 import inspect
 import json
@@ -53,6 +55,8 @@ TS_FILES = ('package.json', 'package-lock.json', 'tsconfig.json', 'crud.ts')
 PACKAGE = 'demo_blog_api_client'
 #: Each external step's limit, in seconds (all together take ~30 s).
 STEP_TIMEOUT = 300
+#: A demo user's password login (the clients write: writing needs one).
+ALICE = 'Basic ' + base64.b64encode(b'alice:wonderland').decode('ascii')
 
 
 def required(what: str) -> None:
@@ -183,6 +187,7 @@ def python_client(
 
 def test_python_client(python_client: Any, demo: str) -> None:
     api = importlib.import_module(f'{PACKAGE}.api.posts')
+    login = importlib.import_module(f'{PACKAGE}.api.login')
     models = importlib.import_module(f'{PACKAGE}.models')
     posts = {
         name: importlib.import_module(f'{api.__name__}.{name}')
@@ -202,8 +207,31 @@ def test_python_client(python_client: Any, demo: str) -> None:
     create = inspect.signature(posts['posts_collection_post'].sync)
     assert create.parameters['body'].annotation is models.PostSchema
     assert {'Format', 'Problem', 'ValidationError'} <= set(dir(models))
-    client = python_client.Client(
+    # A token, for the password (HTTP Basic), then the token's client.
+    new_token = importlib.import_module(
+        f'{login.__name__}.tokens_collection_post'
+    )
+    anonymous = python_client.Client(
         base_url=demo, raise_on_unexpected_status=True
+    )
+    with anonymous:
+        refused = posts['posts_collection_post'].sync_detailed(
+            client=anonymous, body=models.PostSchema(title='t', body='b')
+        )
+        assert refused.status_code == 401
+        assert isinstance(refused.parsed, models.Problem)
+    with python_client.Client(
+        base_url=demo,
+        headers={'Authorization': ALICE},
+        raise_on_unexpected_status=True,
+    ) as password:
+        given = new_token.sync(client=password)
+    assert isinstance(given, models.TokenOut)
+    assert given.token_type == 'Bearer'
+    client = python_client.AuthenticatedClient(
+        base_url=demo,
+        token=given.access_token,
+        raise_on_unexpected_status=True,
     )
     with client:
         created = posts['posts_collection_post'].sync_detailed(
@@ -213,10 +241,11 @@ def test_python_client(python_client: Any, demo: str) -> None:
         assert created.status_code == 201
         post = created.parsed
         assert isinstance(post, models.PostOut)
-        assert (post.title, post.published, post.tags) == (
+        assert (post.title, post.published, post.tags, post.author) == (
             'From Python',
             False,
             [],
+            'alice',
         )
         assert created.headers['Location'] == f'{demo}/posts/{post.id}'
         page = posts['posts_collection_get'].sync(client=client, limit=100)

@@ -6,7 +6,9 @@ process, so the kit's code counts for coverage) and is then
 * read back from ``/openapi.json`` and validated by
   ``openapi-spec-validator``;
 * tested by schemathesis (every check, a fixed seed, more than 1000
-  cases) through its command line, as a user would run it;
+  cases) through its command line, as a user would run it, logged in
+  with a bearer token of a demo user (so that the writes are tried for
+  real; its ``ignored_auth`` check sends them without it too);
 * shown in headless Chromium (Debian's, ``/usr/bin/chromium``) driven by
   Playwright: the page at ``/docs`` must list the operations.  A
   screenshot goes to ``artifacts/docs.png``.
@@ -17,6 +19,7 @@ Without Chromium the browser test is skipped, unless
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -38,11 +41,13 @@ ARTIFACTS = ROOT / 'artifacts'
 CHROMIUM = '/usr/bin/chromium'
 
 #: schemathesis: the seed, and examples per operation and phase (the
-#: demo has 12 operations; the run must reach 1000 cases in all).
+#: demo has 15 operations; the run must reach 1000 cases in all).
 SEED = 20261201
 MAX_EXAMPLES = 10
 MIN_CASES = 1000
-OPERATIONS = 12
+OPERATIONS = 15
+#: A demo user's password: the run gets a token with it.
+ALICE = 'Basic ' + base64.b64encode(b'alice:wonderland').decode('ascii')
 #: The hooks (tests/fixtures/schemathesis_hooks.py) say which generated
 #: cases cannot be sent as generated, and why.  NOTE: a copy is imported
 #: under its own name from a directory of its own, not as
@@ -95,6 +100,17 @@ class Server:
         with urllib.request.urlopen(self.url + path, timeout=10) as res:
             return res.status, dict(res.headers), res.read()
 
+    def token(self) -> str:
+        """A new bearer token of alice (``POST /tokens``, HTTP Basic)."""
+        request = urllib.request.Request(
+            self.url + '/tokens',
+            method='POST',
+            headers={'Authorization': ALICE},
+        )
+        with urllib.request.urlopen(request, timeout=10) as res:
+            token: str = json.load(res)['access_token']
+        return token
+
 
 @pytest.fixture(scope='module')
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -118,7 +134,20 @@ def test_openapi_spec_validator_accepts_the_document(server: Server) -> None:
         '/posts/{post_id}/comments/{id}',
         '/tags',
         '/tags/{tag}',
+        '/tokens',
+        '/tokens/current',
+        '/me',
     }
+    # the writes name both logins; the reads none
+    assert set(document['components']['securitySchemes']) == {
+        'basicAuth',
+        'bearerAuth',
+    }
+    assert 'security' not in paths['/posts']['get']
+    assert paths['/posts']['post']['security'] == [
+        {'basicAuth': []},
+        {'bearerAuth': []},
+    ]
 
 
 @pytest.mark.slow
@@ -139,6 +168,13 @@ def test_schemathesis_finds_nothing(server: Server, tmp_path: Path) -> None:
         'all',
         '--seed',
         str(SEED),
+        '--header',
+        f'Authorization: Bearer {server.token()}',
+        # NOTE: revoking the run's token would log every later case out
+        # (401s, their checks about nothing); test_demo_security.py
+        # tests it.
+        '--exclude-path',
+        '/tokens/current',
         '--max-examples',
         str(MAX_EXAMPLES),
         '--workers',
@@ -172,7 +208,8 @@ def _count_cases(summary: Any) -> int:
     """The number of test cases schemathesis ran, from its JSON report."""
     assert summary['exit_code'] == 0
     assert summary['failures'] == [] and summary['errors'] == []
-    assert summary['operations']['tested'] == OPERATIONS
+    # all but DELETE /tokens/current (excluded above)
+    assert summary['operations']['tested'] == OPERATIONS - 1
     return int(summary['test_cases']['generated'])
 
 

@@ -289,6 +289,9 @@ def test_demo_rows(
     comments_at = 'demo/restkit_demo/__init__.py:{}'.format(
         _line(DEMO / '__init__.py', 'config.add_resource(')
     )
+    tokens_at = 'demo/restkit_demo/__init__.py:{}'.format(
+        _line(DEMO / '__init__.py', '            Tokens,') - 1
+    )
     rows = json.loads(run(capsys, demo_ini, '--format', 'json'))
     assert (tmp_path / 'var' / 'demo.sqlite').exists()
     assert [(r['route'], r['verb'], r['method']) for r in rows] == [
@@ -317,6 +320,13 @@ def test_demo_rows(
         ('comments.item', 'HEAD', 'get'),
         ('comments.item', 'DELETE', 'delete'),
         ('comments.item', 'OPTIONS', None),
+        ('tokens.collection', 'POST', 'collection_post'),
+        ('tokens.collection', 'OPTIONS', None),
+        ('tokens.item', 'DELETE', 'delete'),
+        ('tokens.item', 'OPTIONS', None),
+        ('me.item', 'GET', 'get'),
+        ('me.item', 'HEAD', 'get'),
+        ('me.item', 'OPTIONS', None),
     ]
     by_key = {(r['route'], r['verb']): r for r in rows}
     assert by_key['posts.collection', 'GET'] == row(
@@ -339,7 +349,9 @@ def test_demo_rows(
         schema='PostSchema',
         response_schema='PostOut',
         status=201,
+        permission='create',
         media_types=ALL_MEDIA,
+        http={'throttle': '10/minute'},
         declared=posts_at,
     )
     assert by_key['posts.item', 'PATCH'] == row(
@@ -350,10 +362,31 @@ def test_demo_rows(
         'patch',
         schema='PostWriteRequest',
         response_schema='PostOut',
+        permission='edit',
         media_types=ALL_MEDIA,
         http={'validators': ['etag']},
         declared=posts_at,
     )
+    # reading is public, writing is the author's
+    for verb in ('GET', 'HEAD', 'PUT', 'DELETE'):
+        assert by_key['posts.item', verb]['permission'] == (
+            'edit' if verb in ('PUT', 'DELETE') else None
+        )
+    assert by_key['comments.item', 'DELETE']['permission'] == 'edit'
+    assert by_key['comments.collection', 'POST']['permission'] is None
+    assert by_key['tokens.collection', 'POST'] == row(
+        'tokens',
+        'tokens.collection',
+        '/tokens',
+        'POST',
+        'collection_post',
+        response_schema='TokenOut',
+        permission='new-token',
+        media_types=ALL_MEDIA,
+        declared=tokens_at,
+    )
+    assert by_key['tokens.item', 'DELETE']['permission'] == 'revoke-token'
+    assert by_key['me.item', 'GET']['permission'] == 'me'
     # the posts' version is their validator: GET and HEAD use it too
     for verb in ('GET', 'HEAD', 'PUT', 'DELETE'):
         assert by_key['posts.item', verb]['http'] == {'validators': ['etag']}
@@ -386,11 +419,12 @@ def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[0].startswith('Resource   Route                 Pattern')
     assert lines[0].split()[-3:] == ['types', 'HTTP', 'Declared']
     assert set(lines[1]) == {'-', ' '}
-    assert len(lines) == 2 + 24
+    assert len(lines) == 2 + 31
     assert lines[2].split()[0] == 'tags'
     assert lines[2].split()[-1] == 'demo/restkit_demo/api.yaml:7'
     put = next(line for line in lines if ' PUT ' in line)
     assert put.split()[-2] == 'validators=etag'
+    assert put.split()[8] == 'edit'
     # Aligned: every row starts its columns where the header does.
     starts = [lines[0].index(h) for h in ('Route', 'Pattern', 'Declared')]
     for line in lines[2:]:
@@ -411,10 +445,12 @@ def test_demo_table(demo_ini: str, capsys: pytest.CaptureFixture[str]) -> None:
         'count',
         posts.split()[-1],
     ]
+    post = next(line for line in lines if ' POST ' in line)
+    assert post.split()[-2:-1] == ['throttle=10/minute']
     assert lines[-1].split()[:10] == [
-        'comments',
-        'comments.item',
-        '/posts/{post_id:[0-9]+}/comments/{id:[0-9]+}',
+        'me',
+        'me.item',
+        '/me',
         'OPTIONS',
         '-',
         '-',

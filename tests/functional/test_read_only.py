@@ -9,6 +9,7 @@ nesting level.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -363,20 +364,25 @@ def test_mappings_with_their_own_unknown(
 
 
 def test_demo_put_and_patch_back_what_get_returned(tmp_path: Path) -> None:
+    # Writing needs a login: alice's (HTTP Basic) on every request.
+    alice = 'Basic ' + base64.b64encode(b'alice:wonderland').decode()
     app = webtest.TestApp(
         restkit_demo.main(
             {}, **{'restkit_demo.database': str(tmp_path / 'demo.sqlite')}
-        )
+        ),
+        extra_environ={'HTTP_AUTHORIZATION': alice},
     )
     post = app.post_json(
         '/posts', {'title': 'Hello', 'body': 'First.'}, status=201
     ).json
     got = app.get(f'/posts/{post["id"]}').json
-    assert {'id', 'created_at'} <= set(got)
+    assert {'id', 'created_at', 'author'} <= set(got)
     got['title'] = 'Changed'
     res = app.put_json(f'/posts/{post["id"]}', got, status=200)
     assert res.json['title'] == 'Changed'
     assert res.json['created_at'] == got['created_at']
+    # the author too is read-only: sent back, not refused
+    assert res.json['author'] == got['author'] == 'alice'
     res = app.patch_json(
         f'/posts/{post["id"]}', {**got, 'published': True}, status=200
     )

@@ -91,6 +91,7 @@ def test_page_style_with_the_settings_sizes(
     assert param(get, 'page')['schema'] == {
         'type': 'integer',
         'minimum': 1,
+        'maximum': 10**18 - 1,
         'default': 1,
     }
     assert param(get, 'page_size')['schema'] == {
@@ -147,6 +148,7 @@ def test_offset_style_counted_with_its_own_sizes(
     assert param(get, 'offset')['schema'] == {
         'type': 'integer',
         'minimum': 0,
+        'maximum': 10**18 - 1,
         'default': 0,
     }
     assert param(get, 'limit')['schema'] == {
@@ -168,6 +170,12 @@ def test_offset_style_counted_with_its_own_sizes(
         assert res.json['total'] == 25
     res = app.get('/rows', headers={'Accept': 'application/xml'})
     conforms(doc, '/rows', 'get', res)
+    # the documented maximum is the runtime's: one more is a 400
+    res = app.get(f'/rows?offset={10**18 - 1}')
+    conforms(doc, '/rows', 'get', res)
+    assert res.json['items'] == []
+    res = app.get(f'/rows?offset={10**18}', status=400)
+    assert res.json['errors'][0]['name'] == 'offset'
 
 
 def test_cursor_style_has_no_sort(

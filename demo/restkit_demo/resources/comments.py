@@ -1,4 +1,9 @@
-"""The comments of a post, registered with ``config.add_resource()``."""
+"""The comments of a post, registered with ``config.add_resource()``.
+
+Anyone may read and write comments (signed with a name, no login); the
+post's author moderates them: deleting one needs the ``edit``
+permission of the post (``restkit_demo.security.PostContext``).
+"""
 
 from __future__ import annotations
 
@@ -102,7 +107,12 @@ class Comments:
         post_id = self._post_id()
         return self._load(post_id, path_id(self.request, 'id'))
 
-    @operation(schema=CommentRequest, summary='Delete a comment')
+    @operation(
+        schema=CommentRequest,
+        permission='edit',
+        summary="Delete a comment (the post's author)",
+        responses={403: 'Only the author of the post may delete comments.'},
+    )
     def delete(self) -> None:
         """Delete the comment."""
         post_id = self._post_id()

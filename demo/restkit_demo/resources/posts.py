@@ -1,4 +1,10 @@
-"""The posts resource, registered by ``config.scan()``."""
+"""The posts resource, registered by ``config.scan()``.
+
+Reading is public; writing needs a login: anyone logged in may create a
+post (throttled: ``POSTS_RATE`` per user), and only its author (the user
+who created it) may replace, update or delete it: the ``edit``
+permission of ``restkit_demo.security.PostContext``'s ACL.
+"""
 
 from __future__ import annotations
 
@@ -18,19 +24,25 @@ from restkit_demo.schemas import (
     PostSchema,
     PostWriteRequest,
 )
+from restkit_demo.security import post_context
 
 #: What an optional field of a post becomes when a PATCH removes it.
 _DEFAULTS: dict[str, Any] = {'tags': [], 'published': False}
 
 #: The item operations answer 404 for a post that does not exist.
 NOT_FOUND = {404: 'There is no such post.'}
+#: And the writes 403 to a user who is not the author.
+NOT_YOURS = {**NOT_FOUND, 403: 'Only the author of a post may change it.'}
+#: How many posts a user may create: few, so that a 429 is easy to see
+#: by hand (demo/README.md), enough for the tests' flows.
+POSTS_RATE = '10/minute'
 
 _SELECT_ONE = (
-    'SELECT id, title, body, tags, published, created_at'
+    'SELECT id, title, body, tags, published, created_at, author'
     ' FROM posts WHERE id = ?'
 )
 _SELECT_PAGE = (
-    'SELECT id, title, body, tags, published, created_at'
+    'SELECT id, title, body, tags, published, created_at, author'
     ' FROM posts ORDER BY id LIMIT ? OFFSET ?'
 )
 #: Every change bumps the version: the post's ETag (see Posts.etag).
@@ -49,6 +61,7 @@ def _post(row: sqlite3.Row) -> dict[str, Any]:
         'tags': json.loads(row['tags']),
         'published': bool(row['published']),
         'created_at': parse_time(row['created_at']),
+        'author': row['author'],
     }
 
 
@@ -61,6 +74,8 @@ def _post(row: sqlite3.Row) -> dict[str, Any]:
     description='Create, list, read, replace, update and delete posts.',
     tags=('posts',),
     media_options={'xml': {'root': 'post'}},
+    factory=post_context,
+    throttle={'POST': POSTS_RATE},
 )
 class Posts:
     """Blog posts stored in SQLite."""
@@ -114,19 +129,22 @@ class Posts:
         (total,) = self.db.execute('SELECT COUNT(*) FROM posts').fetchone()
         return Page([_post(row) for row in rows], total=total)
 
-    @operation(status=201, summary='Create a post')
+    @operation(status=201, permission='create', summary='Create a post')
     def collection_post(self) -> dict[str, Any]:
-        """Create a post and point ``Location`` at it."""
+        """Create a post, its author the user logged in, and point
+        ``Location`` at it."""
         data = self.request.validated
         cursor = self.db.execute(
-            'INSERT INTO posts (title, body, tags, published, created_at)'
-            ' VALUES (?, ?, ?, ?, ?)',
+            'INSERT INTO posts'
+            ' (title, body, tags, published, created_at, author)'
+            ' VALUES (?, ?, ?, ?, ?, ?)',
             (
                 data['title'],
                 data['body'],
                 json.dumps(list(data['tags'])),
                 data['published'],
                 now(),
+                self.request.authenticated_userid,
             ),
         )
         post_id = cursor.lastrowid
@@ -142,7 +160,10 @@ class Posts:
         return self._load(path_id(self.request, 'id'))
 
     @operation(
-        schema=PostWriteRequest, summary='Replace a post', responses=NOT_FOUND
+        schema=PostWriteRequest,
+        permission='edit',
+        summary='Replace a post',
+        responses=NOT_YOURS,
     )
     def put(self) -> dict[str, Any]:
         """Replace every client-settable field of the post."""
@@ -164,8 +185,9 @@ class Posts:
 
     @operation(
         schema=PostWriteRequest,
+        permission='edit',
         summary='Update some fields of a post',
-        responses=NOT_FOUND,
+        responses=NOT_YOURS,
     )
     def patch(self) -> dict[str, Any]:
         """Change only the fields present in the body.
@@ -191,8 +213,9 @@ class Posts:
 
     @operation(
         schema=PostRequest,
+        permission='edit',
         summary='Delete a post and its comments',
-        responses=NOT_FOUND,
+        responses=NOT_YOURS,
     )
     def delete(self) -> None:
         """Delete the post; its comments go with it."""
