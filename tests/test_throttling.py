@@ -110,6 +110,29 @@ def test_memory_budget_is_exact_under_threads(switching: None) -> None:
         assert sorted(statuses) == [200] * 5 + [429] * 15, trial
 
 
+@pytest.mark.parametrize('lock_free', [True, False])
+def test_requests_get_distinct_counts_under_threads(
+    switching: None, lock_free: bool
+) -> None:
+    # Through the application, on a running window: counted without the
+    # lock (one atomic next() with the GIL), or with it (as without the
+    # GIL).  Each request's RateLimit remaining is its own.
+    app = make({}, throttle='100/minute')
+    memory = app.registry.getUtility(IRestkitRoutes).counters.memory
+    memory.lock_free = lock_free
+    for trial in range(10):
+        address = f'10.1.0.{trial}'
+        Request.blank('/items', {'REMOTE_ADDR': address}).get_response(app)
+
+        def remaining(address: str = address) -> str:
+            request = Request.blank('/items', {'REMOTE_ADDR': address})
+            header = request.get_response(app).headers['RateLimit']
+            return str(header.split(';')[1])
+
+        got = race(remaining)
+        assert sorted(got) == sorted(f'r={n}' for n in range(79, 99)), trial
+
+
 def test_concurrent_requests_get_distinct_counts(switching: None) -> None:
     # NOTE: without the lock of MemoryCounters (as with limits'
     # MemoryStorage, whose incr reads the count outside its lock), two
