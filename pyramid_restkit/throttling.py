@@ -326,6 +326,7 @@ class Throttle:
         'quota',
         'window',
         'name',
+        'label',
         'policy',
         'remaining',
         'policy_header',
@@ -351,6 +352,8 @@ class Throttle:
         self.window = window
         #: The policy's name as a structured field String.
         self.name = sf_string(name)
+        #: The budget's name as the 429's detail gives it.
+        self.label = name
         self.policy = f'{self.name};q={quota};w={window}'
         #: The ``RateLimit`` value up to its ``r`` (PERF: one format less).
         self.remaining = f'{self.name};r='
@@ -398,7 +401,7 @@ class Throttle:
         )
         if count > quota:
             add_headers(request, headers)
-            raise too_many_requests(max(reset, 1), self.name)
+            raise too_many_requests(max(reset, 1), self.label)
         return headers
 
 
@@ -461,7 +464,7 @@ def throttled_class(kind: type) -> type:
 
 def too_many_requests(retry_after: int, name: str) -> HTTPTooManyRequests:
     return HTTPTooManyRequests(
-        detail=f'Too many requests: the budget {name} is spent; retry in '
+        detail=f'Too many requests: the budget {name!r} is spent; retry in '
         f'{retry_after} second{"s" if retry_after != 1 else ""}.',
         headers={'Retry-After': str(retry_after)},
     )

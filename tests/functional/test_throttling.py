@@ -340,6 +340,9 @@ def test_window_starts_with_first_request_and_resets(clock: Clock) -> None:
     res = app.get('/posts', status=429)
     assert res.headers['Retry-After'] == '1'
     assert headers_of(res)[1] == {'name': 'posts', 'r': '0', 't': '1'}
+    assert res.json['detail'] == (
+        "Too many requests: the budget 'posts' is spent; retry in 1 second."
+    )
     clock.now += 1
     # A new window: the whole budget again.
     assert headers_of(app.get('/posts'))[1] == {
