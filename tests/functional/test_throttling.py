@@ -122,7 +122,7 @@ def test_budget_per_resource_then_429() -> None:
     assert res.content_type == 'application/problem+json'
     assert res.json['status'] == 429
     assert res.json['title'] == 'Too Many Requests'
-    assert '"posts"' in res.json['detail']
+    assert "'posts'" in res.json['detail']
     retry = int(res.headers['Retry-After'])
     policy, current = headers_of(res)
     assert current['r'] == '0'
