@@ -15,6 +15,7 @@ lists).
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -96,7 +97,7 @@ def _check_permits(permits: object) -> Permits | None:
     return permits
 
 
-class AuthPolicy:
+class AuthPolicy(abc.ABC):
     """What the kit's policies share: the cached identity, principals,
     permissions and the stateless ``remember``/``forget``.
 
@@ -127,10 +128,10 @@ class AuthPolicy:
         # query a database or verify a signature: it runs once.
         self._cache = RequestLocalCache(self._identify)
 
+    @abc.abstractmethod
     def credentials(self, request: Any) -> Any:
         """The credentials ``check`` receives, ``None`` when the request
         has none that this scheme can read."""
-        raise NotImplementedError  # pragma: no cover (abstract)
 
     def _identify(self, request: Any) -> tuple[Any, bool]:
         """``(identity, refused)``: ``refused`` when the request carried
@@ -171,9 +172,9 @@ class AuthPolicy:
         """No headers: there is nothing to forget."""
         return []
 
+    @abc.abstractmethod
     def challenges(self, request: Any) -> list[str]:
         """The ``WWW-Authenticate`` values a 401 carries."""
-        raise NotImplementedError  # pragma: no cover (abstract)
 
     def openapi_security_schemes(self) -> dict[str, dict[str, Any]]:
         """The OpenAPI Security Scheme Objects of this policy, by name
