@@ -34,18 +34,25 @@ def _schema(value: Any, what: str, schemas: dict[type, Any] | None) -> Any:
     return as_schema(value, what)
 
 
+def _verb(verb: Any, what: str) -> str:
+    """A key of a per-verb mapping (``permission``, ``throttle``),
+    uppercased; a configuration error unless it names a verb."""
+    key = str(verb).upper()
+    if key not in PERMISSION_VERBS:
+        raise ResourceConfigurationError(
+            f'{what} names the verb {verb!r}; expected one of '
+            f'{", ".join(sorted(PERMISSION_VERBS))}'
+        )
+    return key
+
+
 def _permission(value: Any, what: str, _: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, Mapping):
         normalized = {}
         for verb, permission in value.items():
-            key = str(verb).upper()
-            if key not in PERMISSION_VERBS:
-                raise ResourceConfigurationError(
-                    f'{what} names the verb {verb!r}; expected one of '
-                    f'{", ".join(sorted(PERMISSION_VERBS))}'
-                )
+            key = _verb(verb, what)
             if not isinstance(permission, str):
                 raise ResourceConfigurationError(
                     f'{what}: the permission of {key} must be a string: '
@@ -301,12 +308,7 @@ def _throttle(value: Any, what: str, _: Any) -> Any:
     if isinstance(value, Mapping):
         normalized = {}
         for verb, rate in value.items():
-            key = str(verb).upper()
-            if key not in PERMISSION_VERBS:
-                raise ResourceConfigurationError(
-                    f'{what} names the verb {verb!r}; expected one of '
-                    f'{", ".join(sorted(PERMISSION_VERBS))}'
-                )
+            key = _verb(verb, what)
             normalized[key] = _rate(rate, f'{what}: the rate of {key}')
         return normalized
     return _rate(value, what)
